@@ -1,0 +1,44 @@
+// Builds dist/: the TypeScript sources with tsc, then the persona file's JSON Schema from the valibot schema.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = `${root}dist/`;
+rmSync(dist, { recursive: true, force: true });
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+execFileSync(process.execPath, [tsc, '-p', `${root}.config/tsconfig.build.json`], { stdio: 'inherit' });
+
+const { toJsonSchema } = await import('@valibot/to-json-schema');
+const { EmailPersonaSchema } = await import(`${dist}schema.js`);
+
+const persona = toJsonSchema(EmailPersonaSchema, {
+  typeMode: 'input',
+  errorMode: 'throw',
+  // Lengths are counted in code points, as JSON Schema's minLength/maxLength count them.
+  overrideAction: ({ valibotAction, jsonSchema }) => {
+    if (valibotAction.type === 'code_points') {
+      const [min, max] = valibotAction.requirement;
+      return { ...jsonSchema, ...(min > 0 ? { minLength: min } : {}), maxLength: max };
+    }
+    if (valibotAction.type === 'check' || valibotAction.type === 'partial_check') return jsonSchema;
+    return undefined;
+  },
+});
+delete persona.$schema;
+// Split at the last @: a non-empty local part, a domain without @ that contains a dot.
+persona.properties.email.pattern = '^[\\s\\S]+@[^@]*\\.[^@]*$';
+persona.if = { properties: { tone: { const: 'custom' } }, required: ['tone'] };
+persona.then = { required: ['tone_custom'], properties: { tone_custom: { type: 'string', pattern: '\\S' } } };
+
+const schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  $id: 'https://unpkg.com/persona-pool/dist/schema.json',
+  title: 'persona-pool file',
+  description: 'A list of email personas for the realism engine (email_personas.json).',
+  type: 'array',
+  items: persona,
+};
+writeFileSync(`${dist}schema.json`, `${JSON.stringify(schema, null, 2)}\n`);
+if (existsSync(`${dist}cli.js`)) chmodSync(`${dist}cli.js`, 0o755);

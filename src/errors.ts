@@ -1,0 +1,96 @@
+/**
+ * One issue found in one persona entry.
+ */
+export interface PersonaIssue {
+  /** The field at fault, dotted (`email`, `mannerisms.3`); empty for the entry itself. */
+  readonly path: string;
+  /** What is wrong, in words an operator understands. */
+  readonly message: string;
+}
+
+/**
+ * A persona entry that failed validation, with its position in the input list.
+ */
+export interface RejectedPersona {
+  /** Zero-based index of the entry in the input list. */
+  readonly index: number;
+  /** Every reason the entry was rejected. */
+  readonly issues: readonly PersonaIssue[];
+}
+
+/** HTTP-style status of every {@link PersonaPoolErrorCode}. */
+export const ERROR_STATUS = {
+  NOT_A_LIST: 400,
+  ALL_INVALID: 400,
+  TOO_MANY: 413,
+  VERSION_MISMATCH: 412,
+  PRECONDITION_REQUIRED: 428,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  PASSWORD_CHANGE_REQUIRED: 403,
+  METHOD_NOT_ALLOWED: 405,
+  LOCKED: 503,
+  LOCK_COMPROMISED: 503,
+  WRITE_FAILED: 500,
+  INVALID_OPTION: 500,
+} as const satisfies Record<string, number>;
+
+/**
+ * Stable machine-readable code of a {@link PersonaPoolError}. Match on it, never on the message.
+ */
+export type PersonaPoolErrorCode = keyof typeof ERROR_STATUS;
+
+/**
+ * The one error class of persona-pool. Its `code` is stable, its `status` is the HTTP status a
+ * server should answer with, and its message tells an operator what to do.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await pool.replace(entries);
+ * } catch (error) {
+ *   if (error instanceof PersonaPoolError && error.code === 'ALL_INVALID') {
+ *     console.error(error.rejected);
+ *   }
+ * }
+ * ```
+ */
+export class PersonaPoolError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: PersonaPoolErrorCode;
+  /** HTTP-style status for this code. */
+  readonly status: number;
+  /** The entries that failed validation, where the error is about entries. */
+  readonly rejected: readonly RejectedPersona[] | undefined;
+
+  /**
+   * @param code - Stable code; it sets `status`.
+   * @param message - A message that tells an operator what to do.
+   * @param options - The underlying `cause` and the `rejected` entries, where relevant.
+   */
+  constructor(
+    code: PersonaPoolErrorCode,
+    message: string,
+    options: { readonly cause?: unknown; readonly rejected?: readonly RejectedPersona[] } = {},
+  ) {
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    this.name = 'PersonaPoolError';
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.rejected = options.rejected;
+  }
+}
+
+/**
+ * Tells whether a value is a {@link PersonaPoolError}, optionally of one code.
+ *
+ * @param error - Any caught value.
+ * @param code - The code to match, if any.
+ * @returns `true` when `error` is a `PersonaPoolError` (with that code).
+ */
+export function isPersonaPoolError(
+  error: unknown,
+  code?: PersonaPoolErrorCode,
+): error is PersonaPoolError {
+  return error instanceof PersonaPoolError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,16 @@
+/**
+ * persona-pool: the persona pool of a deception network's realism engine.
+ *
+ * @packageDocumentation
+ */
+export { ERROR_STATUS, isPersonaPoolError, PersonaPoolError } from './errors.js';
+export type { PersonaIssue, PersonaPoolErrorCode, RejectedPersona } from './errors.js';
+export { clearTimeZoneCache, inActiveHours, inWorkHours, loginFor } from './hours.js';
+export type { HoursOptions } from './hours.js';
+export { inspectPersonas, parsePersonas } from './parse.js';
+export type { Inspection, ParseOptions, PersonaSource, SourceProblem } from './parse.js';
+export { PersonaPool } from './pool.js';
+export type { PersonaPoolOptions, ReadOptions, ReplaceOptions, ReplaceResult } from './pool.js';
+export { codePointLength, EmailPersonaSchema, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from './schema.js';
+export type { EmailPersona, EmailPersonaInput, ReplyLatency, Tone } from './schema.js';
+export type { PoolProblem, PoolSnapshot } from './snapshot.js';

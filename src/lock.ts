@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import createDebug from 'debug';
+
+const log = createDebug('persona-pool:lock');
+
+/** Lock timing. */
+export interface LockOptions {
+  /** A lock not refreshed for this long is taken over (proper-lockfile's minimum is 2000). */
+  readonly staleMs: number;
+  /** How long a writer waits for a held lock before giving up. */
+  readonly waitMs: number;
+}
+
+/** A held lock. */
+export interface HeldLock {
+  /** Throws the compromise error if the lock was lost (taken over or removed) meanwhile. */
+  readonly assertHeld: () => void;
+  /** Releases the lock; never throws. */
+  readonly release: () => Promise<void>;
+}
+
+/** Why locking failed: still held after the wait, or another error (e.g. a read-only folder). */
+export class LockError extends Error {
+  /** `ELOCKED` when the wait ran out, else the file system's code. */
+  readonly code: string;
+
+  /**
+   * @param code - `ELOCKED` or a file system error code.
+   * @param cause - The underlying error.
+   */
+  constructor(code: string, cause: unknown) {
+    super(code === 'ELOCKED' ? 'lock held by another writer' : String(cause), { cause });
+    this.name = 'LockError';
+    this.code = code;
+  }
+}
+
+/** Loaded on first write only: proper-lockfile installs exit and signal handlers when imported. */
+async function lockfile() {
+  return (await import('proper-lockfile')).default;
+}
+
+/** A lock's mtime is never set ahead of now by more than its one-second rounding; farther is bogus. */
+const FUTURE_SLACK_MS = 2000;
+
+function removeFutureLock(lockPath: string): void {
+  const stats = fs.statSync(lockPath, { throwIfNoEntry: false });
+  if (stats && stats.mtimeMs > Date.now() + FUTURE_SLACK_MS) {
+    log('removing %s: its modification time is in the future', lockPath);
+    fs.rmSync(lockPath, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Takes the cross-process lock of `target` (the folder `<target>.lock`), waiting a bounded time.
+ * The file need not exist. Only a held lock is retried; any other error fails at once.
+ *
+ * @param target - The file to lock.
+ * @param options - Lock timing.
+ * @returns The held lock.
+ * @throws {LockError} `ELOCKED` after the wait, or the file system's code.
+ */
+export async function acquireLock(target: string, options: LockOptions): Promise<HeldLock> {
+  const { lock } = await lockfile();
+  const lockPath = `${target}.lock`;
+  const deadline = Date.now() + options.waitMs;
+  let compromise: Error | undefined;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+    removeFutureLock(lockPath);
+    try {
+      const release = await lock(target, {
+        realpath: false,
+        lockfilePath: lockPath,
+        stale: options.staleMs,
+        update: Math.max(1000, options.staleMs / 2),
+        retries: 0,
+        onCompromised: (error) => {
+          log('lock %s compromised: %s', lockPath, error.message);
+          compromise = error;
+        },
+      });
+      const assertHeld = () => {
+        if (compromise) throw compromise;
+      };
+      return { assertHeld, release: () => release().catch((error: unknown) => log('release %s: %O', lockPath, error)) };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+      if (code !== 'ELOCKED' || Date.now() >= deadline) throw new LockError(code, error);
+      await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
+    }
+  }
+}

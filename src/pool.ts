@@ -1,0 +1,337 @@
+import fs, { type BigIntStats } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import createDebug from 'debug';
+import { removeLeftovers, resolveLinks, writeFileAtomic } from './atomic-write.js';
+import { PersonaPoolError, type RejectedPersona } from './errors.js';
+import { acquireLock, LockError, type HeldLock } from './lock.js';
+import { inspectPersonas } from './parse.js';
+import { PERSONA_FIELDS, type EmailPersona } from './schema.js';
+import { readPoolFile, readPoolFileSync, toSnapshot, type FileRead, type PoolSnapshot } from './snapshot.js';
+
+const log = createDebug('persona-pool:pool');
+
+/** Options of {@link PersonaPool}. */
+export interface PersonaPoolOptions {
+  /** A fixed pool file; when set, path resolution is skipped. */
+  readonly path: string | undefined;
+  /** Where the variable is read, at each call. Default `process.env`. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The variable naming the pool file. Default `DECNET_REALISM_PERSONAS`. */
+  readonly envVar: string;
+  /** Default `/etc/decnet/email_personas.json`. */
+  readonly systemPath: string;
+  /** Default `~/.decnet/email_personas.json`. */
+  readonly userPath: string;
+  /** The language of personas without one. Default `en`. */
+  readonly languageDefault: string;
+  /** The most personas `replace` accepts. Default 10,000. */
+  readonly maxPersonas: number;
+  /** Larger files are not read. Default 16 MiB. */
+  readonly maxBytes: number;
+  /** A lock not refreshed for this long is taken over. Default 10,000 ms (at least 2,000). */
+  readonly lockStaleMs: number;
+  /** How long a writer waits for another's lock. Default 15,000 ms: longer than `lockStaleMs`, so a crashed writer's lock is always taken over in time. */
+  readonly lockWaitMs: number;
+}
+
+/** Options of a read: the language default for this call. */
+export interface ReadOptions {
+  readonly languageDefault?: string;
+}
+
+/** Options of {@link PersonaPool.replace}. */
+export interface ReplaceOptions {
+  /** Write only if the pool's current `version` is this one. */
+  readonly ifMatch?: string | undefined;
+}
+
+/** What {@link PersonaPool.replace} wrote. */
+export interface ReplaceResult {
+  readonly path: string;
+  readonly personas: readonly EmailPersona[];
+  readonly rejected: readonly RejectedPersona[];
+  readonly version: string;
+}
+
+const DEFAULTS = {
+  path: undefined,
+  envVar: 'DECNET_REALISM_PERSONAS',
+  systemPath: '/etc/decnet/email_personas.json',
+  languageDefault: 'en',
+  maxPersonas: 10_000,
+  maxBytes: 16 * 1024 * 1024,
+  lockStaleMs: 10_000,
+  lockWaitMs: 15_000,
+} as const satisfies Omit<PersonaPoolOptions, 'env' | 'userPath'>;
+
+type Stat = BigIntStats | undefined | Error;
+
+function statOf(path: string): Stat {
+  try {
+    return fs.statSync(path, { bigint: true, throwIfNoEntry: false });
+  } catch (error) {
+    return error as Error;
+  }
+}
+
+function sameFile(a: BigIntStats, b: BigIntStats): boolean {
+  return a.mtimeNs === b.mtimeNs && a.size === b.size && a.ino === b.ino && a.dev === b.dev;
+}
+
+function writableFolder(path: string): boolean {
+  try {
+    fs.accessSync(dirname(path), fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function expandHome(path: string): string {
+  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
+}
+
+function checkOptions(options: PersonaPoolOptions): PersonaPoolOptions {
+  for (const key of ['maxPersonas', 'maxBytes', 'lockStaleMs', 'lockWaitMs'] as const) {
+    if (!Number.isSafeInteger(options[key]) || options[key] < 0) {
+      throw new PersonaPoolError('INVALID_OPTION', `PersonaPool option ${key} must be a whole number ≥ 0, got ${String(options[key])}`);
+    }
+  }
+  for (const key of ['envVar', 'systemPath', 'userPath', 'languageDefault'] as const) {
+    if (typeof options[key] !== 'string' || options[key] === '') {
+      throw new PersonaPoolError('INVALID_OPTION', `PersonaPool option ${key} must be a non-empty string`);
+    }
+  }
+  return options;
+}
+
+interface CacheEntry {
+  readonly snapshot: PoolSnapshot;
+  /** The `fstat` of the handle the content was read from; undefined for the missing file. */
+  readonly stats: BigIntStats | undefined;
+}
+
+/** The personas written to the file: all eleven fields, in schema order. */
+function toRecord(persona: EmailPersona): Record<string, unknown> {
+  return Object.fromEntries(PERSONA_FIELDS.map((field) => [field, persona[field]]));
+}
+
+const WRITE_REASONS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exhausted',
+  EISDIR: 'a folder is in the way',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EEXIST: 'a file is in the way of a folder',
+};
+
+/**
+ * The persona pool file: cached reads that cost one `stat` when nothing changed, and locked,
+ * atomic, durable writes. Pools share no state; use one per file.
+ *
+ * @example
+ * ```ts
+ * const pool = new PersonaPool();
+ * const personas = await pool.load(); // on every tick: one stat when the file is unchanged
+ * await pool.replace([{ name: 'Ann Lee', email: 'ann@corp.example', role: 'CFO' }]);
+ * ```
+ */
+export class PersonaPool {
+  readonly #options: PersonaPoolOptions;
+  readonly #cache = new Map<string, CacheEntry>();
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * @param options - Any of {@link PersonaPoolOptions}; checked once, here.
+   * @throws {PersonaPoolError} `INVALID_OPTION` for a malformed option.
+   */
+  constructor(options: Readonly<Partial<PersonaPoolOptions>> = {}) {
+    const userPath = join(homedir(), '.decnet', 'email_personas.json');
+    this.#options = checkOptions({ ...DEFAULTS, env: process.env, userPath, ...options });
+  }
+
+  /**
+   * The pool file, as the original resolves it: the variable if set and not blank; else the
+   * system path if it exists; else the system path if its folder is writable; else the user path.
+   * It writes nothing.
+   *
+   * @returns The path.
+   */
+  resolvePath(): string {
+    return this.#locate().path;
+  }
+
+  /**
+   * The pool now, with its version and any problem; cached, so an unchanged file costs one `stat`.
+   *
+   * @param options - `languageDefault` for this call.
+   * @returns The frozen snapshot.
+   */
+  snapshotSync(options: ReadOptions = {}): PoolSnapshot {
+    const { path, stat } = this.#locate();
+    return this.#readSync(this.#language(options), path, stat);
+  }
+
+  /**
+   * Like {@link PersonaPool.snapshotSync}, but a changed file is read through the thread pool.
+   * A cache hit does no asynchronous I/O.
+   *
+   * @param options - `languageDefault` for this call.
+   * @returns The frozen snapshot.
+   */
+  async snapshot(options: ReadOptions = {}): Promise<PoolSnapshot> {
+    const language = this.#language(options);
+    const { path, stat } = this.#locate();
+    return this.#hit(language, path, stat) ?? this.#store(language, path, await readPoolFile(path, this.#options.maxBytes));
+  }
+
+  /**
+   * The valid personas, frozen; the same array while the file is unchanged. Never throws for
+   * anything on disk: a missing or unusable file gives `[]` (see `snapshot().problem` for why).
+   *
+   * @param options - `languageDefault` for this call.
+   * @returns The personas.
+   */
+  loadSync(options: ReadOptions = {}): readonly EmailPersona[] {
+    return this.snapshotSync(options).personas;
+  }
+
+  /**
+   * Like {@link PersonaPool.loadSync}; a cache hit costs one synchronous `stat` and no thread-pool round trip.
+   *
+   * @param options - `languageDefault` for this call.
+   * @returns The personas.
+   */
+  async load(options: ReadOptions = {}): Promise<readonly EmailPersona[]> {
+    const language = this.#language(options);
+    const { path, stat } = this.#locate();
+    const hit = this.#hit(language, path, stat);
+    if (hit) return hit.personas;
+    return this.#store(language, path, await readPoolFile(path, this.#options.maxBytes)).personas;
+  }
+
+  /**
+   * Replaces the pool with the valid entries of `entries`, under a cross-process lock, atomically.
+   * Calls on one pool run in call order.
+   *
+   * @param entries - The new personas.
+   * @param options - `ifMatch`: write only if the current version is this one.
+   * @returns What was written, and the entries rejected.
+   * @throws {PersonaPoolError} `NOT_A_LIST`, `TOO_MANY`, `ALL_INVALID`, `VERSION_MISMATCH`, `LOCKED`, `LOCK_COMPROMISED`, `WRITE_FAILED`.
+   */
+  replace(entries: unknown, options: ReplaceOptions = {}): Promise<ReplaceResult> {
+    const run = this.#queue.then(() => this.#replace(entries, options));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Forgets every cached read: the next load reads the file. */
+  resetCache(): void {
+    this.#cache.clear();
+  }
+
+  #language(options: ReadOptions): string {
+    return options.languageDefault ?? this.#options.languageDefault;
+  }
+
+  #locate(): { path: string; stat: Stat } {
+    const { path, env, envVar, systemPath, userPath } = this.#options;
+    if (path !== undefined) return { path, stat: statOf(path) };
+    const fromEnv = env[envVar];
+    if (fromEnv !== undefined && fromEnv.trim() !== '') return { path: expandHome(fromEnv), stat: statOf(expandHome(fromEnv)) };
+    const system = statOf(systemPath);
+    if (system !== undefined && !(system instanceof Error)) return { path: systemPath, stat: system };
+    if (writableFolder(systemPath)) return { path: systemPath, stat: system };
+    return { path: userPath, stat: statOf(userPath) };
+  }
+
+  #hit(language: string, path: string, stat: Stat): PoolSnapshot | undefined {
+    const entry = this.#cache.get(language);
+    if (entry === undefined || entry.snapshot.path !== path || stat instanceof Error) return undefined;
+    const fresh = stat === undefined ? entry.stats === undefined : entry.stats !== undefined && sameFile(entry.stats, stat);
+    return fresh ? entry.snapshot : undefined;
+  }
+
+  #store(language: string, path: string, read: FileRead): PoolSnapshot {
+    const snapshot = toSnapshot(path, read, language);
+    if (read.kind === 'failed') this.#cache.delete(language);
+    else this.#cache.set(language, { snapshot, stats: read.kind === 'read' ? read.stats : undefined });
+    return snapshot;
+  }
+
+  #readSync(language: string, path: string, stat: Stat): PoolSnapshot {
+    return this.#hit(language, path, stat) ?? this.#store(language, path, readPoolFileSync(path, this.#options.maxBytes));
+  }
+
+  async #replace(entries: unknown, options: ReplaceOptions): Promise<ReplaceResult> {
+    const { personas, rejected } = this.#validate(entries);
+    const path = this.resolvePath();
+    const target = await resolveLinks(path);
+    const lock = await this.#lock(path, target);
+    try {
+      const { languageDefault } = this.#options;
+      const current = this.#readSync(languageDefault, path, statOf(path)).version;
+      if (options.ifMatch !== undefined && options.ifMatch !== current) {
+        throw new PersonaPoolError('VERSION_MISMATCH', `The persona pool ${path} changed since version ${options.ifMatch} (now ${current}): reload it and apply your change again`);
+      }
+      const bytes = Buffer.from(`${JSON.stringify(personas.map(toRecord), null, 2)}\n`);
+      const stats = await this.#write(path, target, bytes, lock);
+      const snapshot = this.#store(languageDefault, path, { kind: 'read', stats, bytes, problem: null });
+      log('replaced %s: %d personas, %d rejected', path, snapshot.personas.length, rejected.length);
+      return { path, personas: snapshot.personas, rejected, version: snapshot.version };
+    } finally {
+      await lock.release();
+    }
+  }
+
+  #validate(entries: unknown): { personas: EmailPersona[]; rejected: RejectedPersona[] } {
+    if (!Array.isArray(entries)) {
+      throw new PersonaPoolError('NOT_A_LIST', 'The personas must be a JSON list of persona objects');
+    }
+    const { maxPersonas, languageDefault } = this.#options;
+    if (entries.length > maxPersonas) {
+      throw new PersonaPoolError('TOO_MANY', `Too many personas: ${entries.length}, the limit is ${maxPersonas}: trim the list or raise maxPersonas`);
+    }
+    const { personas, rejected } = inspectPersonas(entries, { languageDefault });
+    if (entries.length > 0 && personas.length === 0) {
+      const reasons = rejected.slice(0, 3).map(({ index, issues }) => `#${index}: ${issues.map((issue) => issue.message).join(', ')}`);
+      const message = `Persona validation failed: no entry is valid. Each persona needs name, email (as user@domain.tld) and role. First reasons: ${reasons.join('; ')}`;
+      throw new PersonaPoolError('ALL_INVALID', message, { rejected });
+    }
+    return { personas, rejected };
+  }
+
+  async #lock(path: string, target: string): Promise<HeldLock> {
+    try {
+      await fs.promises.mkdir(dirname(target), { recursive: true });
+      return await acquireLock(target, { staleMs: this.#options.lockStaleMs, waitMs: this.#options.lockWaitMs });
+    } catch (error) {
+      if (error instanceof LockError && error.code === 'ELOCKED') {
+        const message = `The persona pool ${path} is locked by another writer (${target}.lock) and stayed locked for ${this.#options.lockWaitMs} ms: try again shortly`;
+        throw new PersonaPoolError('LOCKED', message, { cause: error });
+      }
+      throw this.#writeFailed(path, error instanceof LockError ? error.cause : error);
+    }
+  }
+
+  async #write(path: string, target: string, bytes: Uint8Array, lock: HeldLock): Promise<BigIntStats> {
+    try {
+      await removeLeftovers(target);
+      return await writeFileAtomic(target, bytes, { beforeRename: lock.assertHeld });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ECOMPROMISED') throw this.#writeFailed(path, error);
+      const message = `The lock on the persona pool ${path} was lost during the write (${String(error)}); nothing was written: try again`;
+      throw new PersonaPoolError('LOCK_COMPROMISED', message, { cause: error });
+    }
+  }
+
+  #writeFailed(path: string, error: unknown): PersonaPoolError {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    const reason = WRITE_REASONS[code] ?? String(error);
+    const hint = this.#options.path === undefined ? `set ${this.#options.envVar} to a writable file path` : 'pass a writable path';
+    return new PersonaPoolError('WRITE_FAILED', `Cannot write the persona pool ${path}: ${reason} (${code || 'error'}). Fix the folder's permissions or ${hint}.`, { cause: error });
+  }
+}

@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import fs, { type BigIntStats } from 'node:fs';
+import createDebug from 'debug';
+import { inspectPersonas } from './parse.js';
+import type { EmailPersona } from './schema.js';
+
+const log = createDebug('persona-pool:pool');
+
+/** Why the pool file yields no personas, so a dashboard can tell an operator. */
+export interface PoolProblem {
+  readonly code: 'INVALID_JSON' | 'NOT_A_LIST' | 'UNREADABLE' | 'TOO_LARGE';
+  readonly message: string;
+}
+
+/** The pool as it is on disk now. */
+export interface PoolSnapshot {
+  /** The pool file's path. */
+  readonly path: string;
+  /** The valid personas, frozen, `language` resolved. */
+  readonly personas: readonly EmailPersona[];
+  /** Opaque; equal for equal content, different when the content changes (the HTTP ETag). */
+  readonly version: string;
+  /** Why the file yields no personas, or null. */
+  readonly problem: PoolProblem | null;
+}
+
+/** What one read of the pool file found: the `fstat` of the handle read from, and the bytes. */
+export type FileRead =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'failed'; readonly problem: PoolProblem }
+  | { readonly kind: 'read'; readonly stats: BigIntStats; readonly bytes: Buffer | null; readonly problem: PoolProblem | null };
+
+/** The version of the missing file. */
+export const ABSENT_VERSION = 'absent';
+
+function unreadable(path: string, error: unknown): FileRead {
+  const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+  const message = `Cannot read the persona pool ${path} (${reason}): check that it is a readable file`;
+  return { kind: 'failed', problem: { code: 'UNREADABLE', message } };
+}
+
+function openFailed(path: string, error: unknown): FileRead {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'missing' } : unreadable(path, error);
+}
+
+function rejectBySize(path: string, stats: BigIntStats, size: bigint | number, maxBytes: number): FileRead | null {
+  if (stats.isDirectory()) {
+    const message = `The persona pool ${path} is a folder: point the pool at a JSON file`;
+    return { kind: 'read', stats, bytes: null, problem: { code: 'UNREADABLE', message } };
+  }
+  if (size <= maxBytes) return null;
+  const message = `The persona pool ${path} is ${size} bytes, over the limit of ${maxBytes}: split or trim it`;
+  return { kind: 'read', stats, bytes: null, problem: { code: 'TOO_LARGE', message } };
+}
+
+/**
+ * Reads the pool file synchronously; the stamp is the `fstat` of the same handle, taken before reading.
+ *
+ * @param path - The pool file.
+ * @param maxBytes - Files larger than this are not read.
+ * @returns What was found.
+ */
+export function readPoolFileSync(path: string, maxBytes: number): FileRead {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (error) {
+    return openFailed(path, error);
+  }
+  try {
+    const stats = fs.fstatSync(fd, { bigint: true });
+    const early = rejectBySize(path, stats, stats.size, maxBytes);
+    if (early) return early;
+    const bytes = fs.readFileSync(fd);
+    return rejectBySize(path, stats, bytes.length, maxBytes) ?? { kind: 'read', stats, bytes, problem: null };
+  } catch (error) {
+    return unreadable(path, error);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Reads the pool file through the thread pool; same contract as {@link readPoolFileSync}.
+ *
+ * @param path - The pool file.
+ * @param maxBytes - Files larger than this are not read.
+ * @returns What was found.
+ */
+export async function readPoolFile(path: string, maxBytes: number): Promise<FileRead> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(path, 'r');
+  } catch (error) {
+    return openFailed(path, error);
+  }
+  try {
+    const stats = await handle.stat({ bigint: true });
+    const early = rejectBySize(path, stats, stats.size, maxBytes);
+    if (early) return early;
+    const bytes = await handle.readFile();
+    return rejectBySize(path, stats, bytes.length, maxBytes) ?? { kind: 'read', stats, bytes, problem: null };
+  } catch (error) {
+    return unreadable(path, error);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The version of some pool file content.
+ *
+ * @param bytes - The file's bytes.
+ * @returns An opaque string, equal for equal bytes.
+ */
+export function versionOf(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('base64url').slice(0, 27);
+}
+
+function statVersion(stats: BigIntStats): string {
+  return `stat-${stats.ino}-${stats.size}-${stats.mtimeNs}`;
+}
+
+function freeze(personas: EmailPersona[]): readonly EmailPersona[] {
+  for (const persona of personas) {
+    Object.freeze(persona.mannerisms);
+    Object.freeze(persona);
+  }
+  return Object.freeze(personas);
+}
+
+const NOTHING: readonly EmailPersona[] = Object.freeze([]);
+
+/**
+ * Turns one read of the pool file into a frozen snapshot, logging every problem through `debug`.
+ *
+ * @param path - The pool file.
+ * @param read - What {@link readPoolFile} found.
+ * @param languageDefault - The language of personas without one.
+ * @returns The snapshot.
+ */
+export function toSnapshot(path: string, read: FileRead, languageDefault: string): PoolSnapshot {
+  if (read.kind === 'missing') return Object.freeze({ path, personas: NOTHING, version: ABSENT_VERSION, problem: null });
+  if (read.kind === 'failed' || read.bytes === null) {
+    const version = read.kind === 'read' ? statVersion(read.stats) : 'unreadable';
+    log('%s', read.problem?.message);
+    return Object.freeze({ path, personas: NOTHING, version, problem: read.problem });
+  }
+  const version = versionOf(read.bytes);
+  const text = read.bytes.toString('utf8');
+  if (text.trim() === '' || text === '\ufeff') {
+    log('the persona pool %s is empty', path);
+    const problem = { code: 'INVALID_JSON', message: `The persona pool ${path} is empty: import a JSON list of personas` } as const;
+    return Object.freeze({ path, personas: NOTHING, version, problem });
+  }
+  const { personas, rejected, problem } = inspectPersonas(text, { languageDefault });
+  for (const { index, issues } of rejected) {
+    log('%s: dropped persona #%d: %s', path, index, issues.map((issue) => issue.message).join('; '));
+  }
+  if (problem) {
+    const message = problem.code === 'INVALID_JSON'
+      ? `The persona pool ${path} is not valid JSON: ${problem.message}`
+      : `The persona pool ${path} must contain a JSON list of personas: ${problem.message}`;
+    log('%s', message);
+    return Object.freeze({ path, personas: NOTHING, version, problem: { code: problem.code, message } });
+  }
+  return Object.freeze({ path, personas: freeze(personas), version, problem: null });
+}
