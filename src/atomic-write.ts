@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fs, { type BigIntStats } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
 let sequence = 0;
@@ -107,7 +107,7 @@ export async function resolveLinks(path: string): Promise<string> {
   for (let hops = 0; hops < 40; hops++) {
     const stats = await fs.promises.lstat(current).catch(() => undefined);
     if (!stats?.isSymbolicLink()) return current;
-    current = join(dirname(current), await fs.promises.readlink(current));
+    current = resolve(dirname(current), await fs.promises.readlink(current));
   }
   return current;
 }
