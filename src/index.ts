@@ -14,3 +14,8 @@ export type { PersonaPoolOptions, ReadOptions, ReplaceOptions, ReplaceResult } f
 export { codePointLength, EmailPersonaSchema, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from './schema.js';
 export type { EmailPersona, EmailPersonaInput, ReplyLatency, Tone } from './schema.js';
 export type { PoolProblem, PoolSnapshot } from './snapshot.js';
+export { hasRole, requireAdmin, requireRole, requireViewer } from './roles.js';
+export type { PoolUser, RoleCheck } from './roles.js';
+export { createPersonasHandler, errorResponse, handlePersonasRequest, listPersonas, replacePersonas } from './http.js';
+export type { ListPersonasRequest, PersonasHandler, PersonasHandlerOptions, PersonasRequest, PersonasResponse, PoolAccess, ReplacePersonasRequest } from './http.js';
+export type { HeadersLike, RequestHeaders } from './http-headers.js';

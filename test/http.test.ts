@@ -1,0 +1,386 @@
+import fs from 'node:fs';
+import { format } from 'node:util';
+import createDebug from 'debug';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  createPersonasHandler,
+  errorResponse,
+  handlePersonasRequest,
+  listPersonas,
+  PersonaPool,
+  replacePersonas,
+  type PersonasRequest,
+  type PersonasResponse,
+  type PoolAccess,
+} from '../src/index.js';
+import { ADMIN, ANN, BOB, blockedPoolFile, INVALID, onDisk, poolAt, poolFile, removeTempFolders, VIEWER } from './http-fixtures.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+afterEach(() => {
+  removeTempFolders();
+  vi.restoreAllMocks();
+});
+
+/** Sends one request to a new handler on the pool at `path`. */
+async function send(path: string, request: PersonasRequest, options: { requireIfMatch?: boolean } = {}): Promise<PersonasResponse> {
+  return createPersonasHandler({ pool: poolAt(path), ...options })(request);
+}
+
+function parsed(response: PersonasResponse): Record<string, unknown> {
+  expect(response.headers['content-type']).toBe(JSON_TYPE);
+  return JSON.parse(response.body ?? 'null') as Record<string, unknown>;
+}
+
+function expectDetail(response: PersonasResponse, status: number, detail: string | RegExp): void {
+  expect(response.status).toBe(status);
+  expect(parsed(response).detail).toMatch(detail);
+}
+
+async function versionOf(path: string): Promise<string> {
+  return (await poolAt(path).snapshot()).version;
+}
+
+describe('GET and HEAD', () => {
+  it('serves the pool to a viewer, with its ETag', async () => {
+    const path = poolFile([ANN, INVALID]);
+    const response = await send(path, { method: 'GET', user: VIEWER });
+    const version = await versionOf(path);
+    expect(response.status).toBe(200);
+    expect(response.headers).toEqual({ 'content-type': JSON_TYPE, etag: `"${version}"`, 'cache-control': 'no-cache' });
+    expect(parsed(response)).toEqual({ path, personas: [expect.objectContaining(ANN)], version, problem: null });
+  });
+
+  it('serves it to an admin', async () => {
+    const response = await send(poolFile([ANN]), { method: 'GET', user: ADMIN });
+    expect(response.status).toBe(200);
+  });
+
+  it('serves a missing file as an empty pool', async () => {
+    const path = poolFile();
+    const response = await send(path, { method: 'GET', user: VIEWER });
+    expect(parsed(response)).toEqual({ path, personas: [], version: 'absent', problem: null });
+    expect(response.headers.etag).toBe('"absent"');
+  });
+
+  it('tells about a file that is not JSON', async () => {
+    const path = poolFile();
+    fs.writeFileSync(path, '[{"name": ');
+    const body = parsed(await send(path, { method: 'GET', user: VIEWER }));
+    expect(body.personas).toEqual([]);
+    expect(body.problem).toMatchObject({ code: 'INVALID_JSON', message: expect.stringContaining(path) });
+  });
+
+  it('tells about a path that cannot be read', async () => {
+    const path = blockedPoolFile();
+    const body = parsed(await send(path, { method: 'GET', user: VIEWER }));
+    expect(body.problem).toMatchObject({ code: 'UNREADABLE', message: expect.stringContaining('ENOTDIR') });
+  });
+
+  it('answers HEAD with the headers of GET and no body', async () => {
+    const path = poolFile([ANN]);
+    const response = await send(path, { method: 'HEAD', user: VIEWER });
+    expect(response).toEqual({
+      status: 200,
+      headers: { 'content-type': JSON_TYPE, etag: `"${await versionOf(path)}"`, 'cache-control': 'no-cache' },
+      body: null,
+    });
+  });
+
+  it('is always current: a change by another process shows at once', async () => {
+    const path = poolFile([ANN]);
+    const handle = createPersonasHandler({ pool: poolAt(path) });
+    expect(parsed(await handle({ method: 'GET', user: VIEWER })).personas).toHaveLength(1);
+    fs.writeFileSync(`${path}.new`, JSON.stringify([ANN, BOB]));
+    fs.renameSync(`${path}.new`, path);
+    expect(parsed(await handle({ method: 'GET', user: VIEWER })).personas).toHaveLength(2);
+  });
+
+  it('does not serialize an unchanged pool again', async () => {
+    const handle = createPersonasHandler({ pool: poolAt(poolFile([ANN, BOB])) });
+    const first = await handle({ method: 'GET', user: VIEWER });
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const second = await handle({ method: 'GET', user: VIEWER });
+    expect(stringify).not.toHaveBeenCalled();
+    expect(second.body).toBe(first.body);
+  });
+
+  it.each([
+    ['anonymous', null, 401, 'Could not validate credentials'],
+    ['a user without role', { username: 'x' }, 401, 'Could not validate credentials'],
+    ['a guest', { role: 'guest' }, 403, 'Insufficient permissions'],
+    ['a viewer who must change the password', { ...VIEWER, must_change_password: true }, 403, 'Password change required before accessing this resource'],
+  ])('refuses %s', async (_name, user, status, detail) => {
+    const response = await send(poolFile([ANN]), { method: 'GET', user });
+    expect(response.status).toBe(status);
+    expect(parsed(response)).toEqual({ detail });
+  });
+});
+
+describe('If-None-Match', () => {
+  it.each([
+    ['the ETag', (v: string) => `"${v}"`],
+    ['the weak ETag', (v: string) => `W/"${v}"`],
+    ['a list holding it', (v: string) => `"other", W/"${v}" , "third"`],
+    ['*', () => '*'],
+  ])('answers 304 with no body to %s', async (_name, tag) => {
+    const path = poolFile([ANN]);
+    const version = await versionOf(path);
+    for (const method of ['GET', 'HEAD']) {
+      const response = await send(path, { method, user: VIEWER, headers: { 'if-none-match': tag(version) } });
+      expect(response).toEqual({ status: 304, headers: { etag: `"${version}"`, 'cache-control': 'no-cache' }, body: null });
+    }
+  });
+
+  it('answers 200 to another ETag', async () => {
+    const response = await send(poolFile([ANN]), { method: 'GET', user: VIEWER, headers: { 'if-none-match': '"stale", W/"older"' } });
+    expect(response.status).toBe(200);
+  });
+
+  it('reads headers in any case, repeated, or from a fetch Headers object', async () => {
+    const path = poolFile([ANN]);
+    const tag = `"${await versionOf(path)}"`;
+    const forms = [{ 'If-None-Match': tag }, { 'IF-NONE-MATCH': ['"x"', tag] }, new Headers({ 'If-None-Match': tag })];
+    for (const headers of forms) expect((await send(path, { method: 'GET', user: VIEWER, headers })).status).toBe(304);
+  });
+
+  it('checks the role before answering 304', async () => {
+    const response = await send(poolFile([ANN]), { method: 'GET', user: null, headers: { 'if-none-match': '*' } });
+    expect(response.status).toBe(401);
+  });
+});
+
+describe('PUT', () => {
+  it('replaces the pool for an admin and answers the new state', async () => {
+    const path = poolFile([ANN]);
+    const response = await send(path, { method: 'PUT', user: ADMIN, body: { personas: [BOB] } });
+    const version = await versionOf(path);
+    expect(response.status).toBe(200);
+    expect(response.headers).toEqual({ 'content-type': JSON_TYPE, etag: `"${version}"` });
+    expect(parsed(response)).toEqual({ path, personas: [expect.objectContaining(BOB)], rejected: [], version, problem: null });
+    expect(onDisk(path)).toEqual([expect.objectContaining(BOB)]);
+  });
+
+  it('writes the valid entries and lists the rejected ones', async () => {
+    const path = poolFile();
+    const response = await send(path, { method: 'PUT', user: ADMIN, body: { personas: [ANN, INVALID, BOB] } });
+    const body = parsed(response);
+    expect(response.status).toBe(200);
+    expect(body.personas).toHaveLength(2);
+    expect(body.rejected).toEqual([{ index: 1, issues: [expect.objectContaining({ path: 'email' })] }]);
+    expect(onDisk(path)).toEqual([expect.objectContaining(ANN), expect.objectContaining(BOB)]);
+  });
+
+  it('refuses an all-invalid list with 400, the reasons and the rejected entries', async () => {
+    const path = poolFile([ANN]);
+    const response = await send(path, { method: 'PUT', user: ADMIN, body: { personas: [INVALID] } });
+    expectDetail(response, 400, /validation failed/);
+    expect(parsed(response).rejected).toEqual([{ index: 0, issues: [expect.objectContaining({ path: 'email' })] }]);
+    expect(onDisk(path)).toEqual([ANN]);
+  });
+
+  it('accepts an empty list', async () => {
+    const path = poolFile([ANN]);
+    expect((await send(path, { method: 'PUT', user: ADMIN, body: { personas: [] } })).status).toBe(200);
+    expect(onDisk(path)).toEqual([]);
+  });
+
+  it.each([
+    ['no body', undefined],
+    ['null', null],
+    ['a string', '{"personas": []}'],
+    ['a list', [ANN]],
+    ['an object without personas', { people: [ANN] }],
+    ['personas as an object', { personas: { 0: ANN } }],
+  ])('answers 400 to %s', async (_name, body) => {
+    const path = poolFile([ANN]);
+    const response = await send(path, { method: 'PUT', user: ADMIN, body });
+    expect(response.status).toBe(400);
+    expect(parsed(response)).toEqual({ detail: 'body.personas must be a list' });
+    expect(onDisk(path)).toEqual([ANN]);
+  });
+
+  it('answers 413 to more personas than the pool allows', async () => {
+    const path = poolFile([ANN]);
+    const handle = createPersonasHandler({ pool: poolAt(path, { maxPersonas: 1 }) });
+    expectDetail(await handle({ method: 'PUT', user: ADMIN, body: { personas: [ANN, BOB] } }), 413, /Too many personas/);
+  });
+
+  it.each([
+    ['anonymous', undefined, 401],
+    ['a viewer', VIEWER, 403],
+    ['an admin who must change the password', { ...ADMIN, must_change_password: 1 }, 403],
+  ])('refuses %s, and checks the role before the body', async (_name, user, status) => {
+    const path = poolFile([ANN]);
+    expect((await send(path, { method: 'PUT', user, body: 'garbage' })).status).toBe(status);
+    expect(onDisk(path)).toEqual([ANN]);
+  });
+
+  it('answers 500 with an actionable detail when the folder cannot be written', async () => {
+    const path = blockedPoolFile();
+    const response = await send(path, { method: 'PUT', user: ADMIN, body: { personas: [ANN] } });
+    expectDetail(response, 500, /^Cannot write the persona pool .*: a file is in the way of a folder \(EEXIST\)/);
+    expect(parsed(response).detail).toContain(path);
+    expect(parsed(response).detail).toContain('Fix the folder\'s permissions or pass a writable path');
+  });
+});
+
+describe('If-Match', () => {
+  it.each([
+    ['the ETag', (v: string) => `"${v}"`],
+    ['the weak ETag', (v: string) => `W/"${v}"`],
+    ['the bare version', (v: string) => v],
+    ['*', () => '*'],
+    ['a list holding it', (v: string) => `"stale", "${v}"`],
+  ])('writes on %s', async (_name, tag) => {
+    const path = poolFile([ANN]);
+    const headers = { 'if-match': tag(await versionOf(path)) };
+    expect((await send(path, { method: 'PUT', user: ADMIN, body: { personas: [BOB] }, headers })).status).toBe(200);
+    expect(onDisk(path)).toEqual([expect.objectContaining(BOB)]);
+  });
+
+  it.each([['a stale ETag', '"stale"'], ['a list without the current one', '"stale", W/"older"']])('answers 412 to %s', async (_name, tag) => {
+    const path = poolFile([ANN]);
+    const response = await send(path, { method: 'PUT', user: ADMIN, body: { personas: [BOB] }, headers: { 'If-Match': tag } });
+    expectDetail(response, 412, /changed since version/);
+    expect(onDisk(path)).toEqual([ANN]);
+  });
+
+  it('takes the ETag of one PUT for the next', async () => {
+    const path = poolFile([ANN]);
+    const handle = createPersonasHandler({ pool: poolAt(path) });
+    const first = await handle({ method: 'PUT', user: ADMIN, body: { personas: [BOB] } });
+    const headers = new Headers({ 'if-match': first.headers.etag ?? '' });
+    expect((await handle({ method: 'PUT', user: ADMIN, body: { personas: [ANN] }, headers })).status).toBe(200);
+    expect((await handle({ method: 'PUT', user: ADMIN, body: { personas: [BOB] }, headers })).status).toBe(412);
+  });
+
+  describe('with requireIfMatch', () => {
+    it.each([['no If-Match', {}], ['a blank If-Match', { 'if-match': ' ' }]])('answers 428 to a PUT with %s', async (_name, headers) => {
+      const path = poolFile([ANN]);
+      const response = await send(path, { method: 'PUT', user: ADMIN, body: { personas: [BOB] }, headers }, { requireIfMatch: true });
+      expectDetail(response, 428, /If-Match is required/);
+      expect(onDisk(path)).toEqual([ANN]);
+    });
+
+    it('writes with the current ETag, and answers 401 before 428', async () => {
+      const path = poolFile([ANN]);
+      const headers = { 'if-match': `"${await versionOf(path)}"` };
+      const request = { method: 'PUT', user: ADMIN, body: { personas: [BOB] }, headers };
+      expect((await send(path, request, { requireIfMatch: true })).status).toBe(200);
+      expect((await send(path, { ...request, user: null, headers: {} }, { requireIfMatch: true })).status).toBe(401);
+    });
+
+    it('does not change GET', async () => {
+      expect((await send(poolFile([ANN]), { method: 'GET', user: VIEWER }, { requireIfMatch: true })).status).toBe(200);
+    });
+  });
+});
+
+describe('other methods and failures', () => {
+  it.each(['POST', 'DELETE', 'PATCH', 'OPTIONS', 'get', ''])('answers 405 with Allow to %j', async (method) => {
+    const response = await send(poolFile([ANN]), { method, user: ADMIN, body: { personas: [BOB] } });
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('GET, HEAD, PUT');
+    expect(parsed(response).detail).toMatch(/GET, HEAD, PUT/);
+  });
+
+  it('answers 500 "Internal error" to an unexpected exception, without its message or stack', async () => {
+    const failing: PoolAccess = {
+      snapshot: () => Promise.reject(new TypeError('secret: /srv/internal/thing is broken')),
+      replace: () => Promise.reject(new RangeError('secret too')),
+    };
+    const handle = createPersonasHandler({ pool: failing });
+    for (const request of [{ method: 'GET', user: VIEWER }, { method: 'PUT', user: ADMIN, body: { personas: [] } }]) {
+      const response = await handle(request);
+      expect(response).toEqual({ status: 500, headers: { 'content-type': JSON_TYPE }, body: '{"detail":"Internal error"}' });
+    }
+  });
+
+  it('answers 500 to a malformed request object instead of throwing', async () => {
+    const handle = createPersonasHandler({ pool: poolAt(poolFile()) });
+    expect((await handle(null as unknown as PersonasRequest)).status).toBe(500);
+  });
+
+  it.each([
+    ['no options', undefined],
+    ['no pool', {}],
+    ['a pool without replace', { pool: { snapshot: () => undefined } }],
+    ['a non-boolean requireIfMatch', { pool: new PersonaPool({ path: '/nowhere' }), requireIfMatch: 'yes' }],
+  ])('refuses %s with INVALID_OPTION', (_name, options) => {
+    expect(() => createPersonasHandler(options as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+  });
+
+  it('returns a named handler', () => {
+    expect(createPersonasHandler({ pool: new PersonaPool({ path: '/nowhere' }) }).name).toBe('handlePersonas');
+  });
+
+  it('builds error responses in the wire format', () => {
+    expect(errorResponse(413, 'Request body too large')).toEqual({
+      status: 413,
+      headers: { 'content-type': JSON_TYPE },
+      body: '{"detail":"Request body too large"}',
+    });
+  });
+});
+
+describe('handlePersonasRequest', () => {
+  it('handles one request with the options in it', async () => {
+    const path = poolFile([ANN]);
+    const pool = poolAt(path);
+    expect((await handlePersonasRequest({ pool, method: 'PUT', user: ADMIN, body: { personas: [BOB] } })).status).toBe(200);
+    expect(parsed(await handlePersonasRequest({ pool, method: 'GET', user: VIEWER })).personas).toEqual([expect.objectContaining(BOB)]);
+    expect((await handlePersonasRequest({ pool, requireIfMatch: true, method: 'PUT', user: ADMIN, body: { personas: [] } })).status).toBe(428);
+  });
+});
+
+describe('listPersonas and replacePersonas', () => {
+  it('lists the snapshot of the pool', async () => {
+    const pool = poolAt(poolFile([ANN]));
+    const listed = await listPersonas({ pool, user: VIEWER });
+    expect(listed).toBe(await pool.snapshot());
+    expect(Object.keys(listed)).toEqual(['path', 'personas', 'version', 'problem']);
+  });
+
+  it('checks the viewer role', async () => {
+    await expect(listPersonas({ pool: poolAt(poolFile()), user: { role: 'constructor' } })).rejects.toMatchObject({ code: 'FORBIDDEN', status: 403 });
+  });
+
+  it('replaces, returning what was written', async () => {
+    const path = poolFile([ANN]);
+    const result = await replacePersonas({ pool: poolAt(path), user: ADMIN, body: { personas: [BOB, INVALID] } });
+    expect(result).toEqual({ path, personas: [expect.objectContaining(BOB)], rejected: [expect.objectContaining({ index: 1 })], version: await versionOf(path) });
+  });
+
+  it('honours ifMatch', async () => {
+    const path = poolFile([ANN]);
+    const request = { pool: poolAt(path), user: ADMIN, body: { personas: [BOB] } };
+    await expect(replacePersonas({ ...request, ifMatch: 'stale' })).rejects.toMatchObject({ code: 'VERSION_MISMATCH', status: 412 });
+    await expect(replacePersonas({ ...request, ifMatch: await versionOf(path) })).resolves.toMatchObject({ personas: [BOB] });
+  });
+
+  it('refuses a non-admin and a body without a list', async () => {
+    const pool = poolAt(poolFile());
+    await expect(replacePersonas({ pool, user: VIEWER, body: { personas: [] } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(replacePersonas({ pool, user: ADMIN, body: {} })).rejects.toMatchObject({ code: 'NOT_A_LIST', status: 400, message: 'body.personas must be a list' });
+  });
+
+  it('logs each write with the user, the count and the path', async () => {
+    const lines: string[] = [];
+    const namespaces = createDebug.disable();
+    createDebug.enable('persona-pool:http');
+    vi.spyOn(createDebug, 'log').mockImplementation((...args: unknown[]) => void lines.push(format(...args)));
+    try {
+      const path = poolFile();
+      await replacePersonas({ pool: poolAt(path), user: ADMIN, body: { personas: [ANN, BOB, INVALID] } });
+      await replacePersonas({ pool: poolAt(path), user: { id: 7, role: 'admin' }, body: { personas: [ANN] } });
+      await replacePersonas({ pool: poolAt(path), user: { role: 'admin' }, body: { personas: [] } });
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(new RegExp(`persona-pool:http "root-ann \\(admin\\)" replaced ${path}: 2 personas written, 1 rejected`));
+      expect(lines[1]).toContain('"7 (admin)" replaced');
+      expect(lines[2]).toContain('"(admin)" replaced');
+    } finally {
+      createDebug.enable(namespaces);
+    }
+  });
+});
