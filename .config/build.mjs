@@ -41,4 +41,4 @@ const schema = {
   items: persona,
 };
 writeFileSync(`${dist}schema.json`, `${JSON.stringify(schema, null, 2)}\n`);
-if (existsSync(`${dist}cli.js`)) chmodSync(`${dist}cli.js`, 0o755);
+if (existsSync(`${dist}bin.js`)) chmodSync(`${dist}bin.js`, 0o755);

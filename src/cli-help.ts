@@ -1,0 +1,86 @@
+/** The commands of `persona-pool`. */
+export const COMMANDS = ['import', 'validate', 'show', 'path'] as const;
+
+/** One command of `persona-pool`. */
+export type Command = (typeof COMMANDS)[number];
+
+/**
+ * Tells whether a word is a command.
+ *
+ * @param word - The first argument that is not an option.
+ * @returns `true` for `import`, `validate`, `show` and `path`.
+ */
+export function isCommand(word: string): word is Command {
+  return (COMMANDS as readonly string[]).includes(word);
+}
+
+const POOL_OPTION = '  --pool <path>        Use this pool file instead of the resolved one';
+const HELP_OPTION = '  -h, --help           Show this help';
+
+/** The program's help: `persona-pool --help`. */
+export const PROGRAM_HELP = `Usage: persona-pool <command> [options]
+
+Curate the persona pool of the realism engine: a JSON list of email personas.
+
+Commands:
+  import <file>        Validate <file> and install its valid personas as the pool
+  validate <file>      Check <file> as import does; write nothing
+  show                 Print the pool's path, its number of personas and a table of them
+  path                 Print the path the pool resolves to
+
+Options:
+${POOL_OPTION}
+${HELP_OPTION}
+  --version            Print the version of persona-pool
+
+The pool is $DECNET_REALISM_PERSONAS if set, else /etc/decnet/email_personas.json
+if it exists or its folder is writable, else ~/.decnet/email_personas.json.
+Run "persona-pool <command> --help" for a command's help.`;
+
+/** Each command's help: `persona-pool <command> --help`. */
+export const COMMAND_HELP: Readonly<Record<Command, string>> = {
+  import: `Usage: persona-pool import <file> [-o <path>] [--pool <path>]
+
+Validate <file> and install its valid personas as the pool, under the pool's
+lock and atomically: readers see the old pool or the new one, never a mix.
+Invalid entries are listed and skipped; nothing is written if none is valid.
+
+Options:
+  -o, --output <path>  Install the pool here (wins over --pool and $DECNET_REALISM_PERSONAS)
+${POOL_OPTION}
+${HELP_OPTION}`,
+  validate: `Usage: persona-pool validate <file>
+
+Check <file> as import does and list every invalid entry with its reasons.
+Nothing is written. Exit 0 if every entry is valid, 1 otherwise.
+
+Options:
+  --pool <path>        Accepted for symmetry; validate does not read the pool
+${HELP_OPTION}`,
+  show: `Usage: persona-pool show [--json] [--pool <path>]
+
+Print the pool's path, its number of personas and a table of them.
+
+Options:
+  --json               Print { path, version, personas } (and problem, if the file is unusable) as JSON
+${POOL_OPTION}
+${HELP_OPTION}`,
+  path: `Usage: persona-pool path [--pool <path>]
+
+Print the path the pool resolves to now.
+
+Options:
+${POOL_OPTION}
+${HELP_OPTION}`,
+};
+
+/**
+ * The short usage printed under a command-line error: the help's first line and where to find the rest.
+ *
+ * @param name - The command, or undefined for the program.
+ * @returns Two lines.
+ */
+export function usageOf(name?: Command): string {
+  const help = name === undefined ? PROGRAM_HELP : COMMAND_HELP[name];
+  return `${help.slice(0, help.indexOf('\n'))}\nRun "persona-pool${name === undefined ? '' : ` ${name}`} --help" for more.`;
+}

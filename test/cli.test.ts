@@ -1,0 +1,417 @@
+// The persona-pool command line, run two ways: the built bin as a child process, and main() in-process.
+import { execFile } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import fs from 'node:fs';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { processIo } from '../src/cli-io.js';
+import { PersonaPool } from '../src/index.js';
+import { BAD_EMAIL, BIN, NO_NAME, runBin, runMain, SAMPLE, sandbox, type Run, type Runner, type Sandbox } from './cli-fixtures.js';
+import { AS_UNPRIVILEGED, persona } from './helpers.js';
+
+const ANSI = /\u001b\[/;
+const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const FEW = 'Warning: only 1 valid persona — the worker needs at least 2 to send mail';
+const NO_NAME_REASONS = 'name is required; tone must be one of formal, direct, casual, technical, custom';
+
+let box: Sandbox;
+
+beforeAll(() => {
+  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`);
+});
+beforeEach(() => {
+  box = sandbox();
+});
+afterEach(() => {
+  fs.rmSync(box.dir, { recursive: true, force: true });
+});
+
+async function namesIn(path: string): Promise<string[]> {
+  return (await new PersonaPool({ path }).load()).map((entry) => entry.name);
+}
+
+describe.each([
+  ['the built bin', runBin],
+  ['main() in-process', runMain],
+] as const)('%s', (_, runner: Runner) => {
+  /** Runs the CLI in the sandbox's environment (plus `env`); no run without a TTY ever prints colour. */
+  async function run(args: readonly string[], env: Record<string, string> = {}): Promise<Run> {
+    const result = await runner(args, { ...box.env, ...env });
+    expect(result.stdout + result.stderr).not.toMatch(ANSI);
+    return result;
+  }
+
+  describe('import', () => {
+    it('installs a valid file at the path DECNET_REALISM_PERSONAS names, readable by PersonaPool', async () => {
+      const result = await run(['import', box.file('personas.json', SAMPLE)]);
+      expect(result).toEqual({ code: 0, stdout: `Imported 3 personas to ${box.pool}\n`, stderr: '' });
+      const personas = await new PersonaPool({ path: box.pool }).load();
+      expect(personas.map((entry) => [entry.name, entry.language, entry.uses_llms_heavily])).toEqual([
+        ['Ann Lee', 'en', false],
+        ['Bruno Costa', 'pt', true],
+        ['Chen Wei', 'en', false],
+      ]);
+    });
+
+    it('lists each invalid entry with its index, name and reasons, and imports the valid ones', async () => {
+      const file = box.file('mixed.json', [SAMPLE[0], BAD_EMAIL, SAMPLE[1], NO_NAME, SAMPLE[2]]);
+      const result = await run(['import', file]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toBe(
+        [
+          `Warning: 2 of 5 entries in ${file} are invalid and will not be imported:`,
+          '  #1 "Dana Fox": email must look like user@domain.tld',
+          `  #3: ${NO_NAME_REASONS}`,
+          '',
+        ].join('\n'),
+      );
+      expect(result.stdout).toBe(`Imported 3 personas to ${box.pool}\n`);
+      expect(await namesIn(box.pool)).toEqual(['Ann Lee', 'Bruno Costa', 'Chen Wei']);
+    });
+
+    it('warns when only one persona is valid, and imports it anyway', async () => {
+      const file = box.file('one.json', [BAD_EMAIL, SAMPLE[0]]);
+      const result = await run(['import', file]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(`Warning: 1 of 2 entries in ${file} is invalid and will not be imported:\n  #0 "Dana Fox"`);
+      expect(result.stderr).toContain(`${FEW}; importing anyway\n`);
+      expect(result.stdout).toBe(`Imported 1 persona to ${box.pool}\n`);
+      expect(await namesIn(box.pool)).toEqual(['Ann Lee']);
+    });
+
+    it('accepts a file that starts with a byte order mark, as Windows editors write it', async () => {
+      const file = box.file('bom.json', `\ufeff${JSON.stringify([SAMPLE[0], BAD_EMAIL, SAMPLE[1]])}`);
+      const result = await run(['import', file]);
+      expect(result).toMatchObject({ code: 0, stdout: `Imported 2 personas to ${box.pool}\n` });
+      expect(result.stderr).toContain('  #1 "Dana Fox": email must look like user@domain.tld\n');
+    });
+
+    it('says when the file cannot be read, and writes nothing', async () => {
+      const missing = join(box.dir, 'missing.json');
+      expect(await run(['import', missing])).toEqual({ code: 1, stdout: '', stderr: `error: Cannot read ${missing}: no such file\n` });
+      expect(await run(['import', box.dir])).toMatchObject({ code: 1, stderr: `error: Cannot read ${box.dir}: it is a folder, not a file\n` });
+      const under = join(box.file('plain.txt', 'text'), 'x.json');
+      expect((await run(['import', under])).stderr).toMatch(new RegExp(`^error: Cannot read ${under}: ENOTDIR: not a directory`));
+      expect(fs.existsSync(box.pool)).toBe(false);
+    });
+
+    it('says where the JSON is invalid', async () => {
+      const file = box.file('broken.json', '[\n  {"name": "Ann Lee",}\n]\n');
+      const result = await run(['import', file]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`^error: Invalid JSON in ${file}: .+ \\(line 2, column 22\\)\\n$`));
+      expect(fs.existsSync(box.pool)).toBe(false);
+    });
+
+    it('requires a JSON list', async () => {
+      const file = box.file('object.json', { personas: SAMPLE });
+      expect(await run(['import', file])).toEqual({ code: 1, stdout: '', stderr: `error: ${file} must contain a JSON list of personas\n` });
+    });
+
+    it('refuses a file without a valid persona, listing every entry with its reasons', async () => {
+      const file = box.file('none.json', [BAD_EMAIL, NO_NAME]);
+      const result = await run(['import', file]);
+      expect(result).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: [
+          `error: No valid personas in ${file}: all 2 entries are invalid:`,
+          '  #0 "Dana Fox": email must look like user@domain.tld',
+          `  #1: ${NO_NAME_REASONS}`,
+          '',
+        ].join('\n'),
+      });
+      expect(fs.existsSync(box.pool)).toBe(false);
+    });
+
+    it('refuses an empty list, an empty file and a single invalid entry', async () => {
+      for (const [name, content] of [['empty.json', '[]'], ['blank.json', '']] as const) {
+        const file = box.file(name, content);
+        expect(await run(['import', file])).toMatchObject({ code: 1, stderr: `error: No valid personas in ${file}: the list is empty\n` });
+      }
+      const file = box.file('single.json', [BAD_EMAIL]);
+      expect((await run(['import', file])).stderr).toContain(`No valid personas in ${file}: its only entry is invalid:\n  #0 "Dana Fox"`);
+    });
+
+    it('refuses more than 10,000 entries', async () => {
+      const file = box.file('many.json', Array.from({ length: 10_001 }, (_entry, n) => persona(n)));
+      const result = await run(['import', file]);
+      expect(result).toMatchObject({ code: 1, stdout: '' });
+      expect(result.stderr).toBe(`error: Too many personas in ${file}: 10001, the limit is 10000: split or trim the list\n`);
+    });
+
+    it('reports a PersonaPoolError from the write with its message', async () => {
+      const blocked = join(box.file('a-file', 'not a folder'), 'pool.json');
+      const result = await run(['import', box.file('personas.json', SAMPLE), '--output', blocked]);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(new RegExp(`^error: Cannot write the persona pool ${blocked}: .+ \\(E[A-Z]+\\)\\. Fix the folder's permissions or pass a writable path\\.\\n$`));
+    });
+
+    it('writes to --output, which wins over DECNET_REALISM_PERSONAS and --pool', async () => {
+      const file = box.file('personas.json', SAMPLE);
+      const output = join(box.dir, 'out', 'personas.json');
+      const elsewhere = join(box.dir, 'elsewhere.json');
+      expect((await run(['import', file, '-o', output])).stdout).toBe(`Imported 3 personas to ${output}\n`);
+      expect((await run(['import', '--pool', elsewhere, `--output=${output}`, file])).stdout).toBe(`Imported 3 personas to ${output}\n`);
+      expect(await namesIn(output)).toHaveLength(3);
+      expect([fs.existsSync(box.pool), fs.existsSync(elsewhere)]).toEqual([false, false]);
+    });
+
+    it('writes to --pool, which wins over DECNET_REALISM_PERSONAS', async () => {
+      const pool = join(box.dir, 'chosen.json');
+      expect((await run(['--pool', pool, 'import', box.file('personas.json', SAMPLE)])).stdout).toBe(`Imported 3 personas to ${pool}\n`);
+      expect(await namesIn(pool)).toHaveLength(3);
+      expect(fs.existsSync(box.pool)).toBe(false);
+    });
+  });
+
+  describe('validate', () => {
+    it('exits 0 when every entry is valid, and writes nothing', async () => {
+      const file = box.file('personas.json', SAMPLE);
+      expect(await run(['validate', file])).toEqual({ code: 0, stdout: `${file} is valid: 3 personas\n`, stderr: '' });
+      expect(fs.existsSync(box.pool)).toBe(false);
+    });
+
+    it('exits 1 with the listing when some entries are invalid, and writes nothing', async () => {
+      const file = box.file('mixed.json', [SAMPLE[0], BAD_EMAIL, NO_NAME]);
+      const result = await run(['validate', file]);
+      expect(result).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: [
+          `error: 2 of 3 entries in ${file} are invalid; import would skip them and keep 1 persona:`,
+          '  #1 "Dana Fox": email must look like user@domain.tld',
+          `  #2: ${NO_NAME_REASONS}`,
+          `${FEW}`,
+          '',
+        ].join('\n'),
+      });
+      expect(fs.existsSync(box.pool)).toBe(false);
+    });
+
+    it('uses the singular for one invalid entry, and warns about a single valid persona', async () => {
+      const partial = box.file('partial.json', [...SAMPLE, BAD_EMAIL]);
+      expect((await run(['validate', partial])).stderr).toMatch(/^error: 1 of 4 entries in .+ is invalid; import would skip it and keep 3 personas:\n/);
+      const single = box.file('single.json', [SAMPLE[2]]);
+      expect(await run(['validate', single])).toEqual({ code: 0, stdout: `${single} is valid: 1 persona\n`, stderr: `${FEW}\n` });
+    });
+
+    it('fails as import does on unreadable, invalid and empty files', async () => {
+      expect(await run(['validate', join(box.dir, 'nope.json')])).toMatchObject({ code: 1, stderr: expect.stringContaining('Cannot read') });
+      expect(await run(['validate', box.file('broken.json', '[')])).toMatchObject({ code: 1, stderr: expect.stringContaining('Invalid JSON in') });
+      expect(await run(['validate', box.file('empty.json', [])])).toMatchObject({ code: 1, stderr: expect.stringContaining('No valid personas') });
+    });
+  });
+
+  describe('show', () => {
+    it('prints the path, the number of personas and a table', async () => {
+      await run(['import', box.file('personas.json', SAMPLE)]);
+      const result = await run(['show']);
+      expect(result).toEqual({
+        code: 0,
+        stderr: '',
+        stdout: [
+          `Pool file: ${box.pool}`,
+          'Personas:  3',
+          '',
+          'NAME         EMAIL                          ROLE                       TONE                    LANGUAGE  ACTIVE HOURS',
+          'Ann Lee      ann.lee@northwind.example      Chief Financial Officer    formal                  en        08:00-17:00',
+          'Bruno Costa  bruno.costa@northwind.example  Site Reliability Engineer  technical               pt        22:00-06:00',
+          'Chen Wei     chen.wei@northwind.example     Office Manager             custom: warm but brisk  en        09:00-18:00',
+          '',
+        ].join('\n'),
+      });
+    });
+
+    it('says when the pool file does not exist yet', async () => {
+      expect(await run(['show'])).toEqual({ code: 0, stderr: '', stdout: `Pool file: ${box.pool}\nPersonas:  0 (the file does not exist yet)\n` });
+    });
+
+    it('warns on stderr when the pool file is unusable, and still exits 0', async () => {
+      const pool = box.file('broken.json', '{"oops"');
+      const result = await run(['show', '--pool', pool]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(new RegExp(`^Warning: The persona pool ${pool} is not valid JSON: .+\\(line 1, column 8\\)\\n$`));
+      expect(result.stdout).toBe(`Pool file: ${pool}\nPersonas:  0\n`);
+    });
+
+    it('--json prints { path, version, personas } as the pool reads them', async () => {
+      await run(['import', box.file('personas.json', SAMPLE)]);
+      const result = await run(['show', '--json']);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const { path, version, personas } = await new PersonaPool({ path: box.pool }).snapshot();
+      expect(JSON.parse(result.stdout)).toStrictEqual({ path, version, personas: JSON.parse(JSON.stringify(personas)) });
+    });
+
+    it('--json adds the problem when the pool file is unusable', async () => {
+      const pool = box.file('object.json', { a: 1 });
+      const result = await run(['show', '--json', '--pool', pool]);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(JSON.parse(result.stdout)).toMatchObject({ path: pool, personas: [], problem: { code: 'NOT_A_LIST' } });
+    });
+  });
+
+  describe('path', () => {
+    it('prints the path DECNET_REALISM_PERSONAS names, or --pool', async () => {
+      expect(await run(['path'])).toEqual({ code: 0, stdout: `${box.pool}\n`, stderr: '' });
+      const other = join(box.dir, 'other.json');
+      expect((await run(['path'], { DECNET_REALISM_PERSONAS: other })).stdout).toBe(`${other}\n`);
+      expect((await run(['path', '--pool', '/srv/decnet/personas.json'])).stdout).toBe('/srv/decnet/personas.json\n');
+    });
+  });
+
+  describe('help, version and usage errors', () => {
+    it('prints the program help with --help and -h', async () => {
+      for (const flag of ['--help', '-h']) {
+        const result = await run([flag]);
+        expect(result).toMatchObject({ code: 0, stderr: '' });
+        expect(result.stdout).toMatch(/^Usage: persona-pool <command> \[options\]\n/);
+        for (const command of ['import <file>', 'validate <file>', 'show', 'path', '--pool <path>', '--version']) expect(result.stdout).toContain(command);
+      }
+    });
+
+    it.each(['import', 'validate', 'show', 'path'])('prints the help of %s', async (command) => {
+      const result = await run([command, '--help']);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(new RegExp(`^Usage: persona-pool ${command}\\b[^]*--pool <path>`));
+    });
+
+    it('prints the version from package.json', async () => {
+      expect(await run(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+    });
+
+    it.each([
+      [[], 'missing command', 'Usage: persona-pool <command> [options]\nRun "persona-pool --help" for more.'],
+      [['frobnicate'], "unknown command 'frobnicate'", 'Usage: persona-pool <command>'],
+      [['--frobnicate'], "Unknown option '--frobnicate'", 'Usage: persona-pool <command>'],
+      [['show', '--frobnicate'], "Unknown option '--frobnicate'", 'Usage: persona-pool show [--json] [--pool <path>]\nRun "persona-pool show --help" for more.'],
+      [['show', '-o', 'x.json'], "Unknown option '-o'", 'Usage: persona-pool show'],
+      [['path', '--version'], "Unknown option '--version'", 'Usage: persona-pool path'],
+      [['import'], 'missing <file>', 'Usage: persona-pool import <file>'],
+      [['validate', 'a.json', 'b.json'], "unexpected argument 'b.json'", 'Usage: persona-pool validate <file>'],
+      [['path', '--pool'], "Option '--pool <value>' argument missing", 'Usage: persona-pool path'],
+      [['path', '--pool='], '--pool needs a path', 'Usage: persona-pool path'],
+      [['import', 'a.json', '--output='], '--output needs a path', 'Usage: persona-pool import'],
+      [['show', '--json=yes'], "Option '--json' does not take an argument", 'Usage: persona-pool show'],
+    ])('exits 2 with the usage on stderr for %j', async (args, message, usage) => {
+      const result = await run(args);
+      expect(result).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toMatch(new RegExp(`^error: ${message.replace(/[[\]<>().*?|]/g, '\\$&')}\\n`));
+      expect(result.stderr).toContain(usage);
+    });
+
+    it('prints no colour with NO_COLOR or without a terminal', async () => {
+      for (const env of [{}, { NO_COLOR: '1' }]) {
+        const result = await run(['import', box.file('one.json', [SAMPLE[0], BAD_EMAIL]), '--output', join(box.file('f', ''), 'x')], env);
+        expect(result.stderr).toMatch(/^Warning: .+\n[^]*\nerror: Cannot write/);
+      }
+    });
+  });
+});
+
+describe('the built bin only', () => {
+  it('runs through a symbolic link, as npm installs it, thanks to its #! line and mode', async () => {
+    expect(fs.readFileSync(BIN, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    const link = join(box.dir, 'persona-pool');
+    fs.symlinkSync(BIN, link);
+    const result = await new Promise<Run>((resolve) => {
+      execFile(link, ['--version'], { env: box.env }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+    });
+    expect(result).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
+  });
+
+  it('reports a file it has no permission to read', async () => {
+    const file = box.file('secret.json', SAMPLE);
+    fs.chmodSync(file, 0o000);
+    const result = await runBin(['validate', file], box.env, false, AS_UNPRIVILEGED);
+    expect(result).toEqual({ code: 1, stdout: '', stderr: `error: Cannot read ${file}: permission denied\n` });
+  });
+
+  it('exits 1 with the LOCKED message while another writer holds the lock', async () => {
+    fs.mkdirSync(join(box.dir, 'pool'));
+    const release = await lockfile.lock(box.pool, { realpath: false, lockfilePath: `${box.pool}.lock`, stale: 10_000, update: 1_000 });
+    try {
+      const result = await runBin(['import', box.file('personas.json', SAMPLE)], box.env);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain(`error: The persona pool ${box.pool} is locked by another writer (${box.pool}.lock)`);
+      expect(fs.existsSync(box.pool)).toBe(false);
+    } finally {
+      await release();
+    }
+  });
+});
+
+describe('main() only', () => {
+  const tty = (args: readonly string[], env: Record<string, string> = {}) => runMain(args, { ...box.env, ...env }, true);
+
+  it('colours "error" red and "Warning" yellow on a terminal', async () => {
+    const file = box.file('one.json', [SAMPLE[0]]);
+    expect((await tty(['import', file])).stderr).toBe(`\u001b[33mWarning\u001b[39m: ${FEW.slice('Warning: '.length)}; importing anyway\n`);
+    expect((await tty(['import', join(box.dir, 'nope.json')])).stderr).toBe(`\u001b[31merror\u001b[39m: Cannot read ${join(box.dir, 'nope.json')}: no such file\n`);
+    expect((await tty(['nope'], { NO_COLOR: '' })).stderr).toMatch(/^\u001b\[31merror\u001b\[39m: unknown command/);
+  });
+
+  it('never colours with NO_COLOR set or TERM=dumb', async () => {
+    for (const env of [{ NO_COLOR: '1' }, { NO_COLOR: 'false' }, { TERM: 'dumb' }]) {
+      expect((await tty(['nope'], env)).stderr).not.toMatch(ANSI);
+    }
+  });
+
+  it('prints text from the file safely: control characters escaped, long cells cut', async () => {
+    const name = 'Mallory \u001b[2J\u009b';
+    const long = 'Vice President of Strategic Partnerships and Alliances';
+    const file = box.file('evil.json', [{ ...SAMPLE[0], name, role: long }, SAMPLE[1], { ...BAD_EMAIL, name: `${'x'.repeat(70)}\n` }]);
+    const imported = await runMain(['import', file], box.env);
+    expect(imported.stderr).toContain(`  #2 "${'x'.repeat(59)}…": email must look like`);
+    const { stdout } = await runMain(['show'], box.env);
+    expect(stdout).not.toMatch(/[\u001b\u009b]/);
+    expect(stdout).toContain('Mallory \\u{1b}[2J\\u{9b}  ');
+    expect(stdout).toContain(`${long.slice(0, 39)}…  `);
+  });
+
+  it('treats entries that are not objects, or whose name is not text, as nameless', async () => {
+    const file = box.file('odd.json', [SAMPLE[0], SAMPLE[1], 7, { ...BAD_EMAIL, name: 12 }, { ...BAD_EMAIL, name: '  ' }]);
+    const { stderr } = await runMain(['validate', file], box.env);
+    expect(stderr).toContain('  #2: a persona must be a JSON object, found a number\n  #3: name must be text; email must look like user@domain.tld\n  #4: ');
+  });
+
+  it('reports anything thrown, even a non-Error, as exit 1', async () => {
+    const io = { stdout: { write: () => { throw 'stdout is gone'; } }, stderr: { write: vi.fn() }, env: box.env, isTTY: false };
+    const { main } = await import('../src/cli.js');
+    expect(await main(['path'], io)).toBe(1);
+    expect(io.stderr.write).toHaveBeenCalledWith('error: stdout is gone\n');
+  });
+
+  it('processIo() wires the process, and a reader closing stdout early is not a crash', () => {
+    const stream = (isTTY?: boolean) => Object.assign(new EventEmitter(), { write: () => true }, isTTY === undefined ? {} : { isTTY });
+    const proc = { stdout: stream(), stderr: stream(true), env: box.env };
+    const io = processIo(proc);
+    expect(io).toEqual({ stdout: proc.stdout, stderr: proc.stderr, env: box.env, isTTY: true });
+    expect(processIo({ ...proc, stderr: stream() }).isTTY).toBe(false);
+    const fail = (code: string) => Object.assign(new Error(code), { code });
+    expect(() => proc.stdout.emit('error', fail('EPIPE'))).not.toThrow();
+    expect(() => proc.stdout.emit('error', fail('ERR_STREAM_DESTROYED'))).not.toThrow();
+    expect(() => proc.stdout.emit('error', fail('EIO'))).toThrow('EIO');
+  });
+
+  it('bin.ts runs main() on the process arguments and sets process.exitCode', async () => {
+    const { argv, exitCode } = process;
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    process.argv = [argv[0] ?? 'node', 'persona-pool', '--version'];
+    try {
+      await import('../src/bin.js');
+      expect(write).toHaveBeenCalledWith(`${VERSION}\n`);
+      expect(process.exitCode).toBe(0);
+    } finally {
+      process.argv = argv;
+      process.exitCode = exitCode;
+      write.mockRestore();
+    }
+  });
+
+  it('keeps the library free of the command line', () => {
+    expect(fs.readFileSync(new URL('../src/index.ts', import.meta.url), 'utf8')).not.toMatch(/cli/);
+  });
+});
