@@ -11,7 +11,7 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', `${root}.config/tsconfig.build.json`], { stdio: 'inherit' });
 
 const { toJsonSchema } = await import('@valibot/to-json-schema');
-const { EmailPersonaSchema } = await import(`${dist}schema.js`);
+const { EmailPersonaSchema, PYTHON_WHITESPACE } = await import(`${dist}schema.js`);
 
 const persona = toJsonSchema(EmailPersonaSchema, {
   typeMode: 'input',
@@ -30,7 +30,7 @@ delete persona.$schema;
 // Split at the last @: a non-empty local part, a domain without @ that contains a dot.
 persona.properties.email.pattern = '^[\\s\\S]+@[^@]*\\.[^@]*$';
 persona.if = { properties: { tone: { const: 'custom' } }, required: ['tone'] };
-persona.then = { required: ['tone_custom'], properties: { tone_custom: { type: 'string', pattern: '\\S' } } };
+persona.then = { required: ['tone_custom'], properties: { tone_custom: { type: 'string', pattern: `[^${PYTHON_WHITESPACE}]` } } };
 
 const schema = {
   $schema: 'http://json-schema.org/draft-07/schema#',

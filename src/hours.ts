@@ -58,6 +58,8 @@ function wallMinutes(now: Date, timeZone: string | undefined): number {
  * ```
  */
 export function inWorkHours(window: string, now: Date = new Date(), options: HoursOptions = {}): boolean {
+  // An unknown zone is an error whatever the window, not only for the windows that read the clock.
+  if (options.timeZone !== undefined) formatterFor(options.timeZone);
   const match = WINDOW.exec(typeof window === 'string' ? window : '');
   if (!match) return true;
   const [, startH, startM, endH, endM] = match as unknown as [string, string, string, string, string];

@@ -12,51 +12,111 @@ export interface JsonErrorLocation {
 }
 
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
-const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-const STRING = /"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/y;
+const PLAIN = /[^"\\\u0000-\u001f]*/y;
+const HEX = /^[0-9a-fA-F]$/;
+const ESCAPES = '"\\/bfnrt';
 
-/** Scans `text` and returns the offset of the first invalid character (`text.length` at a premature end). */
+/**
+ * Scans `text` and returns the offset of the first invalid character (`text.length` at a premature
+ * end), at the character V8 blames: the bad escape or control character inside a string, the
+ * first letter of a literal that differs. Iterative, so deep nesting cannot overflow the stack.
+ */
 function errorOffset(text: string): number {
   let at = 0;
+  const fail = (): never => {
+    throw at;
+  };
   const skip = () => {
     while (at < text.length && WHITESPACE.has(text[at] as string)) at++;
   };
-  const match = (pattern: RegExp) => {
-    pattern.lastIndex = at;
-    if (!pattern.test(text)) throw at;
-    at = pattern.lastIndex;
-  };
   const expect = (char: string) => {
     skip();
-    if (text[at] !== char) throw at;
+    if (text[at] !== char) fail();
     at++;
   };
-  const list = (close: string, item: () => void) => {
-    at++;
-    skip();
-    if (text[at] === close) return void at++;
-    for (;;) {
-      item();
-      skip();
-      if (text[at] === close) return void at++;
-      expect(',');
+  const digits = () => {
+    const from = at;
+    for (let code = text.charCodeAt(at); code >= 0x30 && code <= 0x39; code = text.charCodeAt(at)) at++;
+    if (at === from) fail();
+  };
+  const number = () => {
+    if (text[at] === '-') at++;
+    if (text[at] === '0') at++;
+    else digits();
+    if (text[at] === '.') {
+      at++;
+      digits();
+    }
+    if (text[at] === 'e' || text[at] === 'E') {
+      at++;
+      if (text[at] === '+' || text[at] === '-') at++;
+      digits();
     }
   };
-  const value = (): void => {
-    skip();
-    const char = text[at];
-    if (char === '{') return list('}', () => (skip(), match(STRING), expect(':'), value()));
-    if (char === '[') return list(']', value);
-    if (char === '"') return match(STRING);
-    for (const word of ['true', 'false', 'null']) if (text.startsWith(word, at)) return void (at += word.length);
-    match(NUMBER);
+  const literal = () => {
+    const word = ['true', 'false', 'null'].find((candidate) => candidate[0] === text[at]);
+    if (word === undefined) return number();
+    for (const char of word) {
+      if (text[at] !== char) fail();
+      at++;
+    }
   };
-  try {
-    value();
+  const string = () => {
+    if (text[at] !== '"') fail();
+    at++;
+    for (;;) {
+      PLAIN.lastIndex = at;
+      PLAIN.test(text);
+      at = PLAIN.lastIndex;
+      const char = text[at];
+      if (char === '"') return void at++;
+      if (char !== '\\') fail(); // a control character, or the end of the text
+      at++;
+      const escape = text[at];
+      if (escape === 'u') {
+        for (let i = 0; i < 4; i++) if (!HEX.test(text[++at] ?? '')) fail();
+      } else if (escape === undefined || !ESCAPES.includes(escape)) {
+        fail();
+      }
+      at++;
+    }
+  };
+  const key = () => {
     skip();
-    return at;
+    string();
+    expect(':');
+  };
+  const closers: string[] = [];
+  try {
+    for (;;) {
+      skip();
+      const char = text[at];
+      if (char === '[' || char === '{') {
+        at++;
+        skip();
+        const close = char === '[' ? ']' : '}';
+        if (text[at] !== close) {
+          closers.push(close);
+          if (close === '}') key();
+          continue;
+        }
+        at++;
+      } else if (char === '"') {
+        string();
+      } else {
+        literal();
+      }
+      // After a value: close what ends here; a comma then starts the next item.
+      for (skip(); closers.length > 0 && text[at] === closers.at(-1); skip()) {
+        at++;
+        closers.pop();
+      }
+      if (closers.length === 0) return at;
+      expect(',');
+      if (closers.at(-1) === '}') key();
+    }
   } catch (offset) {
-    return offset as number;
+    return typeof offset === 'number' ? offset : text.length;
   }
 }
 

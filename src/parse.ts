@@ -101,7 +101,8 @@ function validate(entry: unknown, languageDefault: string): EmailPersona | Perso
  * ```
  */
 export function inspectPersonas(raw: PersonaSource, options: Readonly<Partial<ParseOptions>> = {}): Inspection {
-  const { languageDefault } = { ...DEFAULTS, ...options };
+  // `??`, not a spread: an explicit `languageDefault: undefined` from JavaScript still means the default.
+  const languageDefault = options?.languageDefault ?? DEFAULTS.languageDefault;
   const source = toList(raw);
   if ('problem' in source) return { personas: [], rejected: [], problem: source.problem };
   const personas: EmailPersona[] = [];

@@ -96,7 +96,7 @@ const laxBoolean = v.pipe(
     [
       v.boolean(),
       v.picklist([0, 1]),
-      v.pipe(v.string(), v.regex(caseless([...TRUE_WORDS, ...FALSE_WORDS]))),
+      v.pipe(v.string(), v.regex(caseless([...TRUE_WORDS, ...FALSE_WORDS]), BOOL_MESSAGE)),
     ],
     BOOL_MESSAGE,
   ),
@@ -106,6 +106,14 @@ const laxBoolean = v.pipe(
 );
 
 const CUSTOM_TONE_MESSAGE = 'tone_custom is required (and must not be blank) when tone is "custom"';
+
+/**
+ * Python's whitespace (`str.isspace()`), as a regex class body, so blank means what `not s.strip()`
+ * means in the original, not JavaScript's `trim()` (which also strips U+FEFF but not U+001C–U+001F
+ * or U+0085). The JSON Schema build uses it too.
+ */
+export const PYTHON_WHITESPACE = String.raw`\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000`;
+const PYTHON_BLANK = new RegExp(`^[${PYTHON_WHITESPACE}]*$`);
 
 /**
  * The valibot schema of one persona, field for field the Python original's pydantic model.
@@ -120,15 +128,21 @@ const CUSTOM_TONE_MESSAGE = 'tone_custom is required (and must not be blank) whe
 export const EmailPersonaSchema = v.pipe(
   v.object(
     {
+      /** The display name, 1–128 characters. */
       name: text('name', 1, 128),
+      /** The mailbox, `user@domain.tld`, 3–255 characters. */
       email: v.pipe(
         v.string('email must be text'),
         codePoints(3, 255, 'email must be 3–255 characters'),
         v.check(looksLikeEmail, 'email must look like user@domain.tld'),
       ),
+      /** The job title, 1–128 characters. */
       role: text('role', 1, 128),
+      /** How the persona writes; default `formal`. */
       tone: v.optional(v.picklist(TONES, `tone must be one of ${TONES.join(', ')}`), 'formal'),
+      /** The tone in words, at most 128 characters; required, and not blank, when `tone` is `custom`. */
       tone_custom: optionalText('tone_custom', 128),
+      /** Writing habits, at most 12; default none. */
       mannerisms: v.optional(
         v.pipe(
           v.array(v.string('each mannerism must be text'), 'mannerisms must be a list of text'),
@@ -136,13 +150,18 @@ export const EmailPersonaSchema = v.pipe(
         ),
         () => [],
       ),
+      /** A language tag (`en`, `es`), at most 8 characters; null or absent means the parser's `languageDefault`. */
       language: optionalText('language', 8),
+      /** The mail signature, at most 512 characters, or null. */
       signature: optionalText('signature', 512),
+      /** The work window `HH:MM-HH:MM`, at most 32 characters; default `09:00-18:00` (see {@link inWorkHours}). */
       active_hours: v.optional(text('active_hours', 0, 32), '09:00-18:00'),
+      /** How quickly the persona answers; default `normal`. */
       reply_latency: v.optional(
         v.picklist(REPLY_LATENCIES, `reply_latency must be one of ${REPLY_LATENCIES.join(', ')}`),
         'normal',
       ),
+      /** Whether the persona's mail reads as machine-written; lax booleans (`yes`, `0`, ...) accepted; default false. */
       uses_llms_heavily: v.optional(laxBoolean, false),
     },
     'a persona must be a JSON object',
@@ -150,7 +169,7 @@ export const EmailPersonaSchema = v.pipe(
   v.forward(
     v.partialCheck(
       [['tone'], ['tone_custom']],
-      (input) => input.tone !== 'custom' || (typeof input.tone_custom === 'string' && input.tone_custom.trim() !== ''),
+      (input) => input.tone !== 'custom' || (typeof input.tone_custom === 'string' && !PYTHON_BLANK.test(input.tone_custom)),
       CUSTOM_TONE_MESSAGE,
     ),
     ['tone_custom'],
@@ -164,6 +183,7 @@ export type EmailPersonaInput = v.InferInput<typeof EmailPersonaSchema>;
  * A valid persona, with every default applied and `language` resolved.
  */
 export type EmailPersona = Omit<v.InferOutput<typeof EmailPersonaSchema>, 'language'> & {
+  /** A language tag, never null: the persona's own, or the parser's `languageDefault`. */
   readonly language: string;
 };
 
