@@ -20,18 +20,31 @@ export interface RejectedPersona {
 
 /** HTTP-style status of every {@link PersonaPoolErrorCode}. */
 export const ERROR_STATUS = {
+  /** The personas given are not a JSON list. */
   NOT_A_LIST: 400,
+  /** A non-empty list in which no entry is a valid persona. */
   ALL_INVALID: 400,
+  /** More personas than the pool accepts (`maxPersonas`). */
   TOO_MANY: 413,
+  /** The pool changed since the version the writer read (`ifMatch`). */
   VERSION_MISMATCH: 412,
+  /** A write without the version it replaces, where one is required. */
   PRECONDITION_REQUIRED: 428,
+  /** No valid user: the credentials are missing or were not recognized. */
   UNAUTHORIZED: 401,
+  /** The user's role does not allow the operation. */
   FORBIDDEN: 403,
+  /** The user must change their password before doing anything else. */
   PASSWORD_CHANGE_REQUIRED: 403,
+  /** An HTTP method the personas endpoint does not serve. */
   METHOD_NOT_ALLOWED: 405,
+  /** Another writer held the pool's lock for the whole wait. */
   LOCKED: 503,
+  /** The pool's lock was lost during a write; nothing was written. */
   LOCK_COMPROMISED: 503,
+  /** The pool file could not be written (permissions, full disk, ...). */
   WRITE_FAILED: 500,
+  /** A malformed option: a programming or configuration error. */
   INVALID_OPTION: 500,
 } as const satisfies Record<string, number>;
 
@@ -64,6 +77,8 @@ export class PersonaPoolError extends Error {
   readonly rejected: readonly RejectedPersona[] | undefined;
 
   /**
+   * Creates the error; `status` follows from `code`.
+   *
    * @param code - Stable code; it sets `status`.
    * @param message - A message that tells an operator what to do.
    * @param options - The underlying `cause` and the `rejected` entries, where relevant.

@@ -12,6 +12,7 @@ export type { Inspection, ParseOptions, PersonaSource, SourceProblem } from './p
 export { PersonaPool } from './pool.js';
 export type { PersonaPoolOptions, ReadOptions, ReplaceOptions, ReplaceResult } from './pool.js';
 export { codePointLength, EmailPersonaSchema, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from './schema.js';
+export type { CodePointsAction } from './schema.js';
 export type { EmailPersona, EmailPersonaInput, ReplyLatency, Tone } from './schema.js';
 export type { PoolProblem, PoolSnapshot } from './snapshot.js';
 export { hasRole, requireAdmin, requireRole, requireViewer } from './roles.js';

@@ -26,6 +26,8 @@ export class LockError extends Error {
   readonly code: string;
 
   /**
+   * Wraps the failure of one lock attempt.
+   *
    * @param code - `ELOCKED` or a file system error code.
    * @param cause - The underlying error.
    */

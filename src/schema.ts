@@ -33,11 +33,17 @@ export function codePointLength(text: string): number {
   return count;
 }
 
-/** The valibot action behind {@link codePoints}; `type` lets the JSON Schema build map it to `minLength`/`maxLength`. */
+/**
+ * The valibot action that bounds a string's length in code points, as Python's `len()` counts.
+ * Its `type` lets the JSON Schema build map it to `minLength`/`maxLength`, which count code points too.
+ */
 export interface CodePointsAction
   extends v.BaseValidation<string, string, v.BaseIssue<string>> {
+  /** Identifies the action. */
   readonly type: 'code_points';
+  /** The inclusive bounds, in code points. */
   readonly requirement: readonly [min: number, max: number];
+  /** The issue's message, in an operator's words. */
   readonly message: string;
 }
 
