@@ -1,6 +1,7 @@
 import createDebug from 'debug';
 import * as v from 'valibot';
 import type { PersonaIssue, RejectedPersona } from './errors.js';
+import { acceptPersona, REJECT } from './fast-accept.js';
 import { locateJsonError } from './json-error.js';
 import { EmailPersonaSchema, type EmailPersona } from './schema.js';
 
@@ -79,9 +80,19 @@ function validate(entry: unknown, languageDefault: string): EmailPersona | Perso
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
     return [{ path: '', message: `a persona must be a JSON object, found ${Array.isArray(entry) ? 'a list' : describeType(entry)}` }];
   }
-  const result = v.safeParse(EmailPersonaSchema, entry);
-  if (!result.success) return result.issues.map(toIssue);
-  const persona = result.output;
+  let accepted: unknown;
+  try {
+    accepted = acceptPersona(entry, v.getGlobalConfig());
+  } catch {
+    // A getter or proxy that throws: valibot reads the entry again, and throws its own error.
+    accepted = REJECT;
+  }
+  let persona: v.InferOutput<typeof EmailPersonaSchema>;
+  if (accepted === REJECT) {
+    const result = v.safeParse(EmailPersonaSchema, entry);
+    if (!result.success) return result.issues.map(toIssue);
+    persona = result.output;
+  } else persona = accepted as typeof persona;
   persona.language ??= languageDefault;
   return persona as EmailPersona;
 }

@@ -7,7 +7,7 @@ import { PersonaPoolError, type RejectedPersona } from './errors.js';
 import { acquireLock, LockError, type HeldLock } from './lock.js';
 import { inspectPersonas } from './parse.js';
 import { PERSONA_FIELDS, type EmailPersona } from './schema.js';
-import { readPoolFile, readPoolFileSync, toSnapshot, type FileRead, type PoolSnapshot } from './snapshot.js';
+import { readPoolFile, readPoolFileSync, toSnapshot, writtenSnapshot, type FileRead, type PoolSnapshot } from './snapshot.js';
 
 const log = createDebug('persona-pool:pool');
 
@@ -37,6 +37,7 @@ export interface PersonaPoolOptions {
 
 /** Options of a read: the language default for this call. */
 export interface ReadOptions {
+  /** The language of personas without one, for this call; default: the pool's `languageDefault`. */
   readonly languageDefault?: string;
 }
 
@@ -48,9 +49,13 @@ export interface ReplaceOptions {
 
 /** What {@link PersonaPool.replace} wrote. */
 export interface ReplaceResult {
+  /** The pool file written (as resolved, before following symlinks). */
   readonly path: string;
+  /** The personas now in the pool, frozen, in input order. */
   readonly personas: readonly EmailPersona[];
+  /** The entries left out as invalid, with their input index and reasons. */
   readonly rejected: readonly RejectedPersona[];
+  /** The pool's new version (the HTTP ETag). */
   readonly version: string;
 }
 
@@ -112,10 +117,8 @@ interface CacheEntry {
   readonly stats: BigIntStats | undefined;
 }
 
-/** The personas written to the file: all eleven fields, in schema order. */
-function toRecord(persona: EmailPersona): Record<string, unknown> {
-  return Object.fromEntries(PERSONA_FIELDS.map((field) => [field, persona[field]]));
-}
+/** The fields written, in schema order: JSON.stringify's replacer list, which keeps only these, in this order. */
+const WRITTEN_FIELDS: string[] = [...PERSONA_FIELDS];
 
 const WRITE_REASONS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
@@ -277,9 +280,11 @@ export class PersonaPool {
       if (options.ifMatch !== undefined && options.ifMatch !== current) {
         throw new PersonaPoolError('VERSION_MISMATCH', `The persona pool ${path} changed since version ${options.ifMatch} (now ${current}): reload it and apply your change again`);
       }
-      const bytes = Buffer.from(`${JSON.stringify(personas.map(toRecord), null, 2)}\n`);
+      const bytes = Buffer.from(`${JSON.stringify(personas, WRITTEN_FIELDS, 2)}\n`);
       const stats = await this.#write(path, target, bytes, lock);
-      const snapshot = this.#store(languageDefault, path, { kind: 'read', stats, bytes, problem: null });
+      // The personas just validated are what the file now holds: cached as they are, not parsed again.
+      const snapshot = writtenSnapshot(path, personas, bytes);
+      this.#cache.set(languageDefault, { snapshot, stats });
       log('replaced %s: %d personas, %d rejected', path, snapshot.personas.length, rejected.length);
       return { path, personas: snapshot.personas, rejected, version: snapshot.version };
     } finally {

@@ -8,7 +8,9 @@ const log = createDebug('persona-pool:pool');
 
 /** Why the pool file yields no personas, so a dashboard can tell an operator. */
 export interface PoolProblem {
+  /** `INVALID_JSON` (also for an empty file), `NOT_A_LIST`, `UNREADABLE` (a permission error, a folder) or `TOO_LARGE` (over `maxBytes`). */
   readonly code: 'INVALID_JSON' | 'NOT_A_LIST' | 'UNREADABLE' | 'TOO_LARGE';
+  /** What is wrong and what to do, for an operator; it names the file. */
   readonly message: string;
 }
 
@@ -130,6 +132,19 @@ function freeze(personas: EmailPersona[]): readonly EmailPersona[] {
 }
 
 const NOTHING: readonly EmailPersona[] = Object.freeze([]);
+
+/**
+ * The snapshot of what a write just put in the file: what {@link toSnapshot} would make of `bytes`,
+ * without parsing them again, since they were serialized from `personas`, valid and language resolved.
+ *
+ * @param path - The pool file.
+ * @param personas - The personas written, in order; frozen here.
+ * @param bytes - The bytes written.
+ * @returns The snapshot.
+ */
+export function writtenSnapshot(path: string, personas: EmailPersona[], bytes: Uint8Array): PoolSnapshot {
+  return Object.freeze({ path, personas: freeze(personas), version: versionOf(bytes), problem: null });
+}
 
 /**
  * Turns one read of the pool file into a frozen snapshot, logging every problem through `debug`.

@@ -1,0 +1,85 @@
+// Rows 7–8: requests/s through handlePersonasRequest mounted on node:http, against a bare node:http
+// handler answering the same bytes from constants. Server in a child process, autocannon here;
+// same settings for both, runs alternating (bare, ours, ours, bare…), medians of the rounds.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { median } from './measure.mjs';
+import { personasText } from './personas.mjs';
+
+const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
+const SETTINGS = { connections: 32, pipelining: 1 };
+
+/** Starts the server process (behind `launcher`, e.g. taskset, if given); resolves with it and its ports once it listens. */
+function startServer(file, launcher = []) {
+  const [command, ...args] = [...launcher, process.execPath, SERVER, file];
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.on('error', reject);
+    child.on('exit', (code) => reject(new Error(`the bench server exited with ${code}`)));
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes('\n')) resolve({ child, ...JSON.parse(out) });
+    });
+  });
+}
+
+/** One autocannon run; requests/s, after checking every answer had the expected status. */
+async function requestsPerSecond(port, headers, status, duration) {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}/api/v1/realism/personas`, headers, duration, ...SETTINGS });
+  const codes = Object.keys(result.statusCodeStats);
+  if (result.errors > 0 || result.timeouts > 0 || codes.length !== 1 || codes[0] !== String(status)) {
+    throw new Error(`port ${port}: expected only ${status}, got ${JSON.stringify(result.statusCodeStats)}, ${result.errors} errors`);
+  }
+  return result.statusCodeStats[status].count / ((result.finish - result.start) / 1000);
+}
+
+/** Alternating runs of both servers; the medians of their requests/s. */
+async function compare(ports, headers, status, { rounds, duration }) {
+  const ours = [];
+  const bare = [];
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? ['bare', 'ours'] : ['ours', 'bare'];
+    for (const name of order) {
+      const rate = await requestsPerSecond(ports[name], headers, status, duration);
+      (name === 'ours' ? ours : bare).push(rate);
+    }
+  }
+  const oursMedian = median(ours);
+  const bareMedian = median(bare);
+  return { ours: oursMedian, base: bareMedian, ratio: oursMedian / bareMedian, rounds };
+}
+
+/**
+ * Runs rows 7 (GET, 200) and 8 (GET with a matching If-None-Match, 304).
+ *
+ * @param options - `rounds` per row, `duration` of each run in seconds, `launcher` of the server.
+ * @returns `{ 7: {...}, 8: {...} }`.
+ */
+export async function httpRows({ rounds = 5, duration = 2, launcher = [] } = {}) {
+  const dir = fs.mkdtempSync(join(os.tmpdir(), 'persona-pool-bench-'));
+  const file = join(dir, 'personas.json');
+  fs.writeFileSync(file, personasText(50));
+  const server = await startServer(file, launcher);
+  try {
+    const ports = { ours: server.ours, bare: server.bare };
+    const fresh = { 'if-none-match': server.etag };
+    // Warm-up: both servers, both paths, not counted.
+    for (const port of [ports.bare, ports.ours]) {
+      await requestsPerSecond(port, {}, 200, 1);
+      await requestsPerSecond(port, fresh, 304, 1);
+    }
+    return {
+      7: await compare(ports, {}, 200, { rounds, duration }),
+      8: await compare(ports, fresh, 304, { rounds, duration }),
+    };
+  } finally {
+    server.child.removeAllListeners('exit');
+    server.child.kill();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

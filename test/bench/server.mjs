@@ -1,0 +1,38 @@
+// The HTTP server of rows 7–8, in its own process: `node server.mjs <file>`. It listens on two
+// loopback ports, `ours` (handlePersonasRequest on the pool of <file>) and `bare` (a node:http
+// handler answering the same status, headers and bytes from constants), and prints
+// `{ ours, bare, etag }` once both listen.
+import http from 'node:http';
+import { handlePersonasRequest, PersonaPool } from '../../dist/index.js';
+
+const [file] = process.argv.slice(2);
+const pool = new PersonaPool({ path: file });
+const user = { role: 'viewer' };
+
+async function ours(req, res) {
+  const { status, headers, body } = await handlePersonasRequest({ pool, method: req.method, user, headers: req.headers });
+  res.writeHead(status, headers).end(body ?? undefined);
+}
+
+// The constants of the bare server: exactly what ours answers for this file, taken once.
+const first = await handlePersonasRequest({ pool, method: 'GET', user, headers: {} });
+if (first.status !== 200) throw new Error(`the bench pool answers ${first.status}: ${first.body}`);
+const BODY = Buffer.from(first.body);
+const HEADERS_200 = first.headers;
+const ETAG = first.headers.etag;
+const HEADERS_304 = { etag: ETAG, 'cache-control': first.headers['cache-control'] };
+
+function bare(req, res) {
+  if (req.headers['if-none-match'] === ETAG) res.writeHead(304, HEADERS_304).end();
+  else res.writeHead(200, HEADERS_200).end(BODY);
+}
+
+const listen = (handler) =>
+  new Promise((resolve) => {
+    const server = http.createServer(handler);
+    server.listen(0, '127.0.0.1', () => resolve(server.address().port));
+  });
+
+// A clean exit on SIGTERM, so `node --cpu-prof server.mjs` writes its profile.
+process.on('SIGTERM', () => process.exit(0));
+process.stdout.write(`${JSON.stringify({ ours: await listen(ours), bare: await listen(bare), etag: ETAG })}\n`);
