@@ -26,24 +26,25 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `${tempPrefix(target)}${unique}.tmp`);
 }
 
-async function modeOf(target: string): Promise<number | undefined> {
-  try {
-    const stats = await fs.promises.stat(target);
-    return stats.isFile() ? stats.mode & 0o7777 : undefined;
-  } catch {
-    return undefined;
-  }
+function modeOf(target: string): number | undefined {
+  const stats = fs.statSync(target, { throwIfNoEntry: false });
+  return stats?.isFile() ? stats.mode & 0o7777 : undefined;
+}
+
+/** `fsync` through the thread pool: the one slow call, which must not block the event loop. */
+function fsync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fsync(fd, (error) => (error ? reject(error) : resolve())));
 }
 
 async function syncFolder(folder: string): Promise<void> {
-  const handle = await fs.promises.open(folder, 'r');
+  const fd = fs.openSync(folder, 'r');
   try {
-    await handle.sync();
+    await fsync(fd);
   } catch (error) {
     // Some file systems cannot fsync a folder; the rename itself is done.
     if (!['EINVAL', 'ENOTSUP', 'EISDIR', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
   } finally {
-    await handle.close();
+    fs.closeSync(fd);
   }
 }
 
@@ -52,6 +53,10 @@ async function syncFolder(folder: string): Promise<void> {
  * exclusively, written, fsynced, renamed over `target`, then the folder is fsynced. The mode of an
  * existing file is kept. On any failure `target` is untouched and the temporary file is removed.
  *
+ * The two `fsync`s run on the thread pool; the other calls (create, write to the page cache,
+ * `fstat`, rename) are synchronous, as each takes microseconds on a local disk and a thread-pool
+ * round trip costs more than the call itself.
+ *
  * @param target - The file to replace (not a symlink: resolve it first).
  * @param data - The new content.
  * @param options - `beforeRename`, a last check before the rename.
@@ -59,23 +64,23 @@ async function syncFolder(folder: string): Promise<void> {
  */
 export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<BigIntStats> {
   const temp = tempPathFor(target);
-  const mode = await modeOf(target);
-  let handle: fs.promises.FileHandle | undefined;
+  const mode = modeOf(target);
+  let fd: number | undefined;
   try {
-    handle = await fs.promises.open(temp, 'wx', mode ?? 0o666);
-    if (mode !== undefined) await handle.chmod(mode);
-    await handle.writeFile(data);
-    await handle.sync();
-    const stats = await handle.stat({ bigint: true });
-    await handle.close();
-    handle = undefined;
+    fd = fs.openSync(temp, 'wx', mode ?? 0o666);
+    if (mode !== undefined) fs.fchmodSync(fd, mode);
+    fs.writeFileSync(fd, data);
+    await fsync(fd);
+    const stats = fs.fstatSync(fd, { bigint: true });
+    fs.closeSync(fd);
+    fd = undefined;
     options.beforeRename?.();
-    await fs.promises.rename(temp, target);
+    fs.renameSync(temp, target);
     await syncFolder(dirname(target));
     return stats;
   } catch (error) {
-    await handle?.close().catch(() => undefined);
-    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
     throw error;
   }
 }
@@ -87,13 +92,23 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
  * @param target - The pool file.
  * @returns The paths removed.
  */
-export async function removeLeftovers(target: string): Promise<string[]> {
+export function removeLeftovers(target: string): string[] {
   const folder = dirname(target);
   const prefix = tempPrefix(target);
-  const names = await fs.promises.readdir(folder).catch(() => [] as string[]);
-  const leftovers = names.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp')).map((name) => join(folder, name));
-  await Promise.all(leftovers.map((path) => fs.promises.rm(path, { force: true })));
+  const leftovers = fs
+    .readdirSync(folder)
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'))
+    .map((name) => join(folder, name));
+  for (const path of leftovers) fs.rmSync(path, { force: true });
   return leftovers;
+}
+
+function isLink(path: string): boolean {
+  try {
+    return fs.lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -102,12 +117,11 @@ export async function removeLeftovers(target: string): Promise<string[]> {
  * @param path - A path that may be a symlink.
  * @returns The final target's path.
  */
-export async function resolveLinks(path: string): Promise<string> {
+export function resolveLinks(path: string): string {
   let current = path;
   for (let hops = 0; hops < 40; hops++) {
-    const stats = await fs.promises.lstat(current).catch(() => undefined);
-    if (!stats?.isSymbolicLink()) return current;
-    current = resolve(dirname(current), await fs.promises.readlink(current));
+    if (!isLink(current)) return current;
+    current = resolve(dirname(current), fs.readlinkSync(current));
   }
   return current;
 }

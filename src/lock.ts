@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
+import type Lockfile from 'proper-lockfile';
 
 const log = createDebug('persona-pool:lock');
 
@@ -38,9 +39,37 @@ export class LockError extends Error {
   }
 }
 
+type Callback = (error: Error | null, result?: unknown) => void;
+
+function callback(operation: () => unknown, done: Callback): void {
+  let result: unknown;
+  try {
+    result = operation();
+  } catch (error) {
+    process.nextTick(done, error as Error);
+    return;
+  }
+  process.nextTick(done, null, result);
+}
+
+/**
+ * The file system proper-lockfile uses: its calls (mkdir, stat, utimes, rmdir of the lock folder)
+ * take microseconds, less than the thread-pool round trip of the asynchronous calls, so they run
+ * synchronously and answer on the next tick, keeping proper-lockfile's callback contract.
+ */
+const lockFs = {
+  mkdir: (path: string, done: Callback) => callback(() => fs.mkdirSync(path), done),
+  stat: (path: string, done: Callback) => callback(() => fs.statSync(path), done),
+  rmdir: (path: string, done: Callback) => callback(() => fs.rmdirSync(path), done),
+  utimes: (path: string, atime: Date, mtime: Date, done: Callback) => callback(() => fs.utimesSync(path, atime, mtime), done),
+};
+
 /** Loaded on first write only: proper-lockfile installs exit and signal handlers when imported. */
-async function lockfile() {
-  return (await import('proper-lockfile')).default;
+let loading: Promise<typeof Lockfile> | undefined;
+
+function lockfile(): Promise<typeof Lockfile> {
+  loading ??= import('proper-lockfile').then((module) => module.default);
+  return loading;
 }
 
 /** A lock's mtime is never set ahead of now by more than its one-second rounding; farther is bogus. */
@@ -73,6 +102,7 @@ export async function acquireLock(target: string, options: LockOptions): Promise
     try {
       const release = await lock(target, {
         realpath: false,
+        fs: lockFs,
         lockfilePath: lockPath,
         stale: options.staleMs,
         update: Math.max(1000, options.staleMs / 2),

@@ -6,7 +6,7 @@ import { removeLeftovers, resolveLinks, writeFileAtomic } from './atomic-write.j
 import { PersonaPoolError, type RejectedPersona } from './errors.js';
 import { acquireLock, LockError, type HeldLock } from './lock.js';
 import { inspectPersonas } from './parse.js';
-import { PERSONA_FIELDS, type EmailPersona } from './schema.js';
+import type { EmailPersona } from './schema.js';
 import { readPoolFile, readPoolFileSync, toSnapshot, writtenSnapshot, type FileRead, type PoolSnapshot } from './snapshot.js';
 
 const log = createDebug('persona-pool:pool');
@@ -117,8 +117,6 @@ interface CacheEntry {
   readonly stats: BigIntStats | undefined;
 }
 
-/** The fields written, in schema order: JSON.stringify's replacer list, which keeps only these, in this order. */
-const WRITTEN_FIELDS: string[] = [...PERSONA_FIELDS];
 
 const WRITE_REASONS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
@@ -272,7 +270,7 @@ export class PersonaPool {
   async #replace(entries: unknown, options: ReplaceOptions): Promise<ReplaceResult> {
     const { personas, rejected } = this.#validate(entries);
     const path = this.resolvePath();
-    const target = await resolveLinks(path);
+    const target = resolveLinks(path);
     const lock = await this.#lock(path, target);
     try {
       const { languageDefault } = this.#options;
@@ -280,7 +278,8 @@ export class PersonaPool {
       if (options.ifMatch !== undefined && options.ifMatch !== current) {
         throw new PersonaPoolError('VERSION_MISMATCH', `The persona pool ${path} changed since version ${options.ifMatch} (now ${current}): reload it and apply your change again`);
       }
-      const bytes = Buffer.from(`${JSON.stringify(personas, WRITTEN_FIELDS, 2)}\n`);
+      // Parsed personas hold exactly the eleven fields, in schema order: the schema's output is built so.
+      const bytes = Buffer.from(`${JSON.stringify(personas, null, 2)}\n`);
       const stats = await this.#write(path, target, bytes, lock);
       // The personas just validated are what the file now holds: cached as they are, not parsed again.
       const snapshot = writtenSnapshot(path, personas, bytes);
@@ -311,7 +310,7 @@ export class PersonaPool {
 
   async #lock(path: string, target: string): Promise<HeldLock> {
     try {
-      await fs.promises.mkdir(dirname(target), { recursive: true });
+      fs.mkdirSync(dirname(target), { recursive: true });
       return await acquireLock(target, { staleMs: this.#options.lockStaleMs, waitMs: this.#options.lockWaitMs });
     } catch (error) {
       if (error instanceof LockError && error.code === 'ELOCKED') {
@@ -324,7 +323,7 @@ export class PersonaPool {
 
   async #write(path: string, target: string, bytes: Uint8Array, lock: HeldLock): Promise<BigIntStats> {
     try {
-      await removeLeftovers(target);
+      removeLeftovers(target);
       return await writeFileAtomic(target, bytes, { beforeRename: lock.assertHeld });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ECOMPROMISED') throw this.#writeFailed(path, error);

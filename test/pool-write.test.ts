@@ -225,14 +225,14 @@ describe('replace: locks', () => {
     fs.writeFileSync(file, '[]');
     const uncaught = vi.fn();
     process.on('uncaughtException', uncaught);
-    const open = fs.promises.open.bind(fs.promises);
-    vi.spyOn(fs.promises, 'open').mockImplementation(async (path, ...rest) => {
-      if (String(path).endsWith('.tmp')) {
-        // The lock is refreshed every second; three refreshes find it gone.
-        fs.rmSync(lockDir(), { recursive: true });
-        await new Promise((resolve) => setTimeout(resolve, 3_000));
-      }
-      return open(path, ...rest);
+    const fsync = fs.fsync;
+    let stalled = false;
+    vi.spyOn(fs, 'fsync').mockImplementation((fd, done) => {
+      if (stalled) return fsync(fd, done);
+      stalled = true;
+      // A stall mid-write: the lock folder vanishes; its refresh, every second, finds it gone.
+      fs.rmSync(lockDir(), { recursive: true });
+      setTimeout(() => fsync(fd, done), 3_000);
     });
     const quick = new PersonaPool({ path: file, lockStaleMs: 2_000 });
     const error = await failure(quick.replace([persona(1)]));
