@@ -3,9 +3,10 @@ import type { RejectedPersona } from './errors.js';
 import { printable, type Output } from './cli-io.js';
 import { inspectPersonas } from './parse.js';
 import type { EmailPersona } from './schema.js';
+import { POOL_DEFAULTS } from './pool-options.js';
 
 /** The most entries a pool takes: `PersonaPool`'s default `maxPersonas`, which the command line keeps. */
-export const MAX_PERSONAS = 10_000;
+const MAX_PERSONAS = POOL_DEFAULTS.maxPersonas;
 
 /** A persona file that holds at least one valid persona. */
 export interface CheckedFile {

@@ -1,39 +1,16 @@
 import fs, { type BigIntStats } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import createDebug from 'debug';
 import { removeLeftovers, resolveLinks, writeFileAtomic } from './atomic-write.js';
 import { PersonaPoolError, type RejectedPersona } from './errors.js';
 import { acquireLock, LockError, type HeldLock } from './lock.js';
 import { inspectPersonas } from './parse.js';
+import { poolOptions, type PersonaPoolOptions } from './pool-options.js';
+import { locatePool, statOf, type Stat } from './resolve-path.js';
 import type { EmailPersona } from './schema.js';
 import { readPoolFile, readPoolFileSync, toSnapshot, writtenSnapshot, type FileRead, type PoolSnapshot } from './snapshot.js';
 
 const log = createDebug('persona-pool:pool');
-
-/** Options of {@link PersonaPool}. */
-export interface PersonaPoolOptions {
-  /** A fixed pool file; when set, path resolution is skipped. */
-  readonly path: string | undefined;
-  /** Where the variable is read, at each call. Default `process.env`. */
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** The variable naming the pool file. Default `DECNET_REALISM_PERSONAS`. */
-  readonly envVar: string;
-  /** Default `/etc/decnet/email_personas.json`. */
-  readonly systemPath: string;
-  /** Default `~/.decnet/email_personas.json`. */
-  readonly userPath: string;
-  /** The language of personas without one. Default `en`. */
-  readonly languageDefault: string;
-  /** The most personas `replace` accepts. Default 10,000. */
-  readonly maxPersonas: number;
-  /** Larger files are not read. Default 16 MiB. */
-  readonly maxBytes: number;
-  /** A lock not refreshed for this long is taken over. Default 10,000 ms (at least 2,000). */
-  readonly lockStaleMs: number;
-  /** How long a writer waits for another's lock. Default 15,000 ms: longer than `lockStaleMs`, so a crashed writer's lock is always taken over in time. */
-  readonly lockWaitMs: number;
-}
 
 /** Options of a read: the language default for this call. */
 export interface ReadOptions {
@@ -59,56 +36,8 @@ export interface ReplaceResult {
   readonly version: string;
 }
 
-const DEFAULTS = {
-  path: undefined,
-  envVar: 'DECNET_REALISM_PERSONAS',
-  systemPath: '/etc/decnet/email_personas.json',
-  languageDefault: 'en',
-  maxPersonas: 10_000,
-  maxBytes: 16 * 1024 * 1024,
-  lockStaleMs: 10_000,
-  lockWaitMs: 15_000,
-} as const satisfies Omit<PersonaPoolOptions, 'env' | 'userPath'>;
-
-type Stat = BigIntStats | undefined | Error;
-
-function statOf(path: string): Stat {
-  try {
-    return fs.statSync(path, { bigint: true, throwIfNoEntry: false });
-  } catch (error) {
-    return error as Error;
-  }
-}
-
 function sameFile(a: BigIntStats, b: BigIntStats): boolean {
   return a.mtimeNs === b.mtimeNs && a.size === b.size && a.ino === b.ino && a.dev === b.dev;
-}
-
-function writableFolder(path: string): boolean {
-  try {
-    fs.accessSync(dirname(path), fs.constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function expandHome(path: string): string {
-  return path === '~' || path.startsWith('~/') ? join(homedir(), path.slice(1)) : path;
-}
-
-function checkOptions(options: PersonaPoolOptions): PersonaPoolOptions {
-  for (const key of ['maxPersonas', 'maxBytes', 'lockStaleMs', 'lockWaitMs'] as const) {
-    if (!Number.isSafeInteger(options[key]) || options[key] < 0) {
-      throw new PersonaPoolError('INVALID_OPTION', `PersonaPool option ${key} must be a whole number ≥ 0, got ${String(options[key])}`);
-    }
-  }
-  for (const key of ['envVar', 'systemPath', 'userPath', 'languageDefault'] as const) {
-    if (typeof options[key] !== 'string' || options[key] === '') {
-      throw new PersonaPoolError('INVALID_OPTION', `PersonaPool option ${key} must be a non-empty string`);
-    }
-  }
-  return options;
 }
 
 interface CacheEntry {
@@ -150,8 +79,7 @@ export class PersonaPool {
    * @throws {PersonaPoolError} `INVALID_OPTION` for a malformed option.
    */
   constructor(options: Readonly<Partial<PersonaPoolOptions>> = {}) {
-    const userPath = join(homedir(), '.decnet', 'email_personas.json');
-    this.#options = checkOptions({ ...DEFAULTS, env: process.env, userPath, ...options });
+    this.#options = poolOptions(options);
   }
 
   /**
@@ -239,14 +167,7 @@ export class PersonaPool {
   }
 
   #locate(): { path: string; stat: Stat } {
-    const { path, env, envVar, systemPath, userPath } = this.#options;
-    if (path !== undefined) return { path, stat: statOf(path) };
-    const fromEnv = env[envVar];
-    if (fromEnv !== undefined && fromEnv.trim() !== '') return { path: expandHome(fromEnv), stat: statOf(expandHome(fromEnv)) };
-    const system = statOf(systemPath);
-    if (system !== undefined && !(system instanceof Error)) return { path: systemPath, stat: system };
-    if (writableFolder(systemPath)) return { path: systemPath, stat: system };
-    return { path: userPath, stat: statOf(userPath) };
+    return locatePool(this.#options);
   }
 
   #hit(language: string, path: string, stat: Stat): PoolSnapshot | undefined {

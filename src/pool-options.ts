@@ -1,0 +1,68 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { PersonaPoolError } from './errors.js';
+
+/** Options of `PersonaPool`; see docs/pool.md. */
+export interface PersonaPoolOptions {
+  /** A fixed pool file; when set, path resolution is skipped. */
+  readonly path: string | undefined;
+  /** Where the variable is read, at each call. Default `process.env`. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** The variable naming the pool file. Default `DECNET_REALISM_PERSONAS`. */
+  readonly envVar: string;
+  /** Default `/etc/decnet/email_personas.json`. */
+  readonly systemPath: string;
+  /** Default `~/.decnet/email_personas.json`. */
+  readonly userPath: string;
+  /** The language of personas without one. Default `en`. */
+  readonly languageDefault: string;
+  /** The most personas `replace` accepts. Default 10,000. */
+  readonly maxPersonas: number;
+  /** Larger files are not read. Default 16 MiB. */
+  readonly maxBytes: number;
+  /** A lock not refreshed for this long is taken over. Default 10,000 ms (at least 2,000). */
+  readonly lockStaleMs: number;
+  /** How long a writer waits for another's lock. Default 15,000 ms: longer than `lockStaleMs`, so a crashed writer's lock is always taken over in time. */
+  readonly lockWaitMs: number;
+}
+
+/**
+ * The defaults of {@link PersonaPoolOptions} but `env` (`process.env`) and `userPath`
+ * (`~/.decnet/email_personas.json` under the home directory).
+ */
+export const POOL_DEFAULTS = {
+  path: undefined,
+  envVar: 'DECNET_REALISM_PERSONAS',
+  systemPath: '/etc/decnet/email_personas.json',
+  languageDefault: 'en',
+  maxPersonas: 10_000,
+  maxBytes: 16 * 1024 * 1024,
+  lockStaleMs: 10_000,
+  lockWaitMs: 15_000,
+} as const satisfies Omit<PersonaPoolOptions, 'env' | 'userPath'>;
+
+function checkOptions(options: PersonaPoolOptions): PersonaPoolOptions {
+  for (const key of ['maxPersonas', 'maxBytes', 'lockStaleMs', 'lockWaitMs'] as const) {
+    if (!Number.isSafeInteger(options[key]) || options[key] < 0) {
+      throw new PersonaPoolError('INVALID_OPTION', `PersonaPool option ${key} must be a whole number ≥ 0, got ${String(options[key])}`);
+    }
+  }
+  for (const key of ['envVar', 'systemPath', 'userPath', 'languageDefault'] as const) {
+    if (typeof options[key] !== 'string' || options[key] === '') {
+      throw new PersonaPoolError('INVALID_OPTION', `PersonaPool option ${key} must be a non-empty string`);
+    }
+  }
+  return options;
+}
+
+/**
+ * The options of a pool: the defaults, then `options`, checked once.
+ *
+ * @param options - What the caller set.
+ * @returns The complete options.
+ * @throws {PersonaPoolError} `INVALID_OPTION` for a malformed option.
+ */
+export function poolOptions(options: Readonly<Partial<PersonaPoolOptions>>): PersonaPoolOptions {
+  const userPath = join(homedir(), '.decnet', 'email_personas.json');
+  return checkOptions({ ...POOL_DEFAULTS, env: process.env, userPath, ...options });
+}
