@@ -31,13 +31,21 @@ export interface PersonaPoolOptions {
  * (`~/.decnet/email_personas.json` under the home directory).
  */
 export const POOL_DEFAULTS = {
+  /** No fixed file: the path is resolved at each call. */
   path: undefined,
+  /** The variable the Python original reads. */
   envVar: 'DECNET_REALISM_PERSONAS',
+  /** The original's system-wide pool. */
   systemPath: '/etc/decnet/email_personas.json',
+  /** English. */
   languageDefault: 'en',
+  /** Ten thousand personas. */
   maxPersonas: 10_000,
+  /** 16 MiB. */
   maxBytes: 16 * 1024 * 1024,
+  /** Ten seconds. */
   lockStaleMs: 10_000,
+  /** Fifteen seconds: longer than `lockStaleMs`, so a crashed writer's lock is taken over in time. */
   lockWaitMs: 15_000,
 } as const satisfies Omit<PersonaPoolOptions, 'env' | 'userPath'>;
 
