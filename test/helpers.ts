@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PersonaPool } from '../src/index.js';
 
 /** The built package's entry, for child processes. */
 export const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
@@ -54,4 +55,11 @@ export async function waitFor(predicate: () => boolean, ms = 10_000): Promise<vo
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** A pool on `personas.json` in a fresh temp folder. */
+export function freshPool(): { dir: string; file: string; pool: PersonaPool } {
+  const dir = tempDir();
+  const file = join(dir, 'personas.json');
+  return { dir, file, pool: new PersonaPool({ path: file }) };
 }

@@ -3,21 +3,11 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PersonaPool, PersonaPoolError } from '../src/index.js';
-import { persona, tempDir } from './helpers.js';
+import { freshPool, persona } from './helpers.js';
 
-let dir: string;
-let file: string;
-let pool: PersonaPool;
-
-beforeEach(() => {
-  dir = tempDir();
-  file = join(dir, 'personas.json');
-  pool = new PersonaPool({ path: file });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+let { dir, file, pool } = freshPool();
+beforeEach(() => ({ dir, file, pool } = freshPool()));
+afterEach(() => vi.restoreAllMocks());
 
 function write(entries: unknown, path = file): void {
   fs.writeFileSync(path, typeof entries === 'string' ? entries : JSON.stringify(entries));

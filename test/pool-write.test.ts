@@ -3,21 +3,11 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PERSONA_FIELDS, PersonaPool, type PersonaPoolError } from '../src/index.js';
-import { persona, tempDir } from './helpers.js';
+import { freshPool, persona } from './helpers.js';
 
-let dir: string;
-let file: string;
-let pool: PersonaPool;
-
-beforeEach(() => {
-  dir = tempDir();
-  file = join(dir, 'personas.json');
-  pool = new PersonaPool({ path: file });
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+let { dir, file, pool } = freshPool();
+beforeEach(() => ({ dir, file, pool } = freshPool()));
+afterEach(() => vi.restoreAllMocks());
 
 async function failure(promise: Promise<unknown>): Promise<PersonaPoolError> {
   return promise.then(
