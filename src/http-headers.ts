@@ -22,17 +22,29 @@ function isHeadersLike(headers: RequestHeaders): headers is HeadersLike {
 /**
  * One request header, its name matched in any case; repeated headers joined with `, `.
  *
+ * One pass over the record's own keys, no array built for the common case (one key, a string):
+ * node's `req.headers` has lower-case names, so `key === name` hits at once; another key is
+ * lower-cased only when its length is the name's (an ASCII name, lower-case, is matched by
+ * same-length keys only).
+ *
  * @param headers - The request headers, if any.
- * @param name - The header name, lower-case.
+ * @param name - The header name, lower-case ASCII.
  * @returns The value, or undefined when the header is absent.
  */
 export function headerValue(headers: RequestHeaders | undefined, name: string): string | undefined {
   if (headers === undefined || headers === null) return undefined;
   if (isHeadersLike(headers)) return headers.get(name) ?? undefined;
-  const values = Object.entries(headers)
-    .filter(([key, value]) => key.toLowerCase() === name && value !== undefined)
-    .flatMap(([, value]) => value as string | readonly string[]);
-  return values.length === 0 ? undefined : values.join(', ');
+  let values: unknown[] | undefined;
+  for (const key in headers) {
+    if (key !== name && (key.length !== name.length || key.toLowerCase() !== name)) continue;
+    const value = headers[key];
+    if (value === undefined || !Object.hasOwn(headers, key)) continue;
+    values ??= [];
+    if (Array.isArray(value)) values.push(...(value as readonly unknown[]));
+    else values.push(value);
+  }
+  if (values === undefined || values.length === 0) return undefined;
+  return values.length === 1 && typeof values[0] === 'string' ? values[0] : values.join(', ');
 }
 
 /**
@@ -54,8 +66,16 @@ export function etagOf(version: string): string {
  */
 export function taggedVersions(header: string | undefined): string[] {
   if (header === undefined) return [];
-  return header
-    .split(',')
-    .map((tag) => tag.trim().replace(/^W\//, '').replace(/^"(.*)"$/s, '$1'))
-    .filter((tag) => tag !== '');
+  const versions: string[] = [];
+  for (const raw of header.split(',')) {
+    const version = untagged(raw.trim());
+    if (version !== '') versions.push(version);
+  }
+  return versions;
+}
+
+/** One trimmed tag without its weak prefix `W/` and its quotes (the regex-free `/^W\//` and `/^"(.*)"$/s`). */
+function untagged(tag: string): string {
+  const strong = tag.startsWith('W/') ? tag.slice(2) : tag;
+  return strong.length >= 2 && strong.startsWith('"') && strong.endsWith('"') ? strong.slice(1, -1) : strong;
 }

@@ -61,9 +61,21 @@ export type PersonasHandler = (request: PersonasRequest) => Promise<PersonasResp
 
 const ALLOW = 'GET, HEAD, PUT';
 const JSON_TYPE = 'application/json; charset=utf-8';
+const NO_CACHE = 'no-cache';
 const NAME_FIELDS = ['username', 'name', 'email', 'id'] as const;
-/** The GET body of each snapshot, serialized once. */
-const listBodies = new WeakMap<PoolSnapshot, string>();
+
+/** What GET answers from one snapshot, made once per snapshot object. */
+interface SnapshotReply {
+  /** The ETag of its version. */
+  readonly etag: string;
+  /** The `If-None-Match` values that match without parsing: the ETag, the weak ETag, `*`. */
+  readonly matches: readonly string[];
+  /** The GET body, serialized on the first GET that needs it. */
+  body: string | undefined;
+}
+
+/** The GET reply of each snapshot: its ETag, and its body serialized once. */
+const replies = new WeakMap<PoolSnapshot, SnapshotReply>();
 
 function userLabel(user: PoolUser): string {
   const fields = user as unknown as Readonly<Partial<Record<string, unknown>>>;
@@ -147,22 +159,46 @@ function failure(error: unknown): PersonasResponse {
   return jsonResponse(status, rejected === undefined ? { detail } : { detail, rejected });
 }
 
-function listBody(snapshot: PoolSnapshot): string {
-  let body = listBodies.get(snapshot);
-  if (body === undefined) {
-    const { path, personas, version, problem } = snapshot;
-    body = JSON.stringify({ path, personas, version, problem });
-    listBodies.set(snapshot, body);
+/** The reply of a snapshot, made on its first GET; later GETs of the unchanged pool reuse it. */
+function replyOf(snapshot: PoolSnapshot): SnapshotReply {
+  let reply = replies.get(snapshot);
+  if (reply === undefined) {
+    const { version } = snapshot;
+    const etag = etagOf(version);
+    // A version with a comma (or an empty one) is not one tag once unquoted: parse it as before.
+    const matches = version === '' || version.includes(',') ? ['*'] : [etag, `W/${etag}`, '*'];
+    reply = { etag, matches, body: undefined };
+    replies.set(snapshot, reply);
   }
-  return body;
+  return reply;
 }
 
-async function read(pool: PoolAccess, request: PersonasRequest): Promise<PersonasResponse> {
-  const snapshot = await listPersonas({ pool, user: request.user });
-  const headers = { etag: etagOf(snapshot.version), 'cache-control': 'no-cache' };
-  const known = taggedVersions(headerValue(request.headers, 'if-none-match'));
-  if (known.includes('*') || known.includes(snapshot.version)) return { status: 304, headers, body: null };
-  return { status: 200, headers: { 'content-type': JSON_TYPE, ...headers }, body: request.method === 'HEAD' ? null : listBody(snapshot) };
+/** The GET body of a snapshot, serialized once (HEAD and 304 never serialize it). */
+function listBody(snapshot: PoolSnapshot, reply: SnapshotReply): string {
+  if (reply.body === undefined) {
+    const { path, personas, version, problem } = snapshot;
+    reply.body = JSON.stringify({ path, personas, version, problem });
+  }
+  return reply.body;
+}
+
+/** Whether `If-None-Match` lists the version: the common single tags compared whole first. */
+function notModified(header: string | undefined, version: string, reply: SnapshotReply): boolean {
+  if (header === undefined) return false;
+  if (reply.matches.includes(header)) return true;
+  const known = taggedVersions(header);
+  return known.includes('*') || known.includes(version);
+}
+
+/** The GET/HEAD answer from the current snapshot: 304 when `If-None-Match` lists its version. */
+function read(snapshot: PoolSnapshot, request: PersonasRequest): PersonasResponse {
+  const reply = replyOf(snapshot);
+  const { etag } = reply;
+  if (notModified(headerValue(request.headers, 'if-none-match'), snapshot.version, reply)) {
+    return { status: 304, headers: { etag, 'cache-control': NO_CACHE }, body: null };
+  }
+  const body = request.method === 'HEAD' ? null : listBody(snapshot, reply);
+  return { status: 200, headers: { 'content-type': JSON_TYPE, etag, 'cache-control': NO_CACHE }, body };
 }
 
 /** The version `If-Match` asks for: none for `*`; of a list, the current version when listed. */
@@ -216,15 +252,24 @@ function checkOptions(options: PersonasHandlerOptions): { pool: PoolAccess; requ
  */
 export function createPersonasHandler(options: PersonasHandlerOptions): PersonasHandler {
   const { pool, requireIfMatch } = checkOptions(options);
-  return async function handlePersonas(request: PersonasRequest): Promise<PersonasResponse> {
-    try {
-      if (request.method === 'GET' || request.method === 'HEAD') return await read(pool, request);
-      if (request.method === 'PUT') return await write(pool, requireIfMatch, request);
-      return jsonResponse(405, { detail: `Method not allowed: use ${ALLOW}` }, { allow: ALLOW });
-    } catch (error) {
-      return failure(error);
-    }
+  return function handlePersonas(request: PersonasRequest): Promise<PersonasResponse> {
+    return handle(pool, requireIfMatch, request);
   };
+}
+
+/** One request, for both forms of the handler; GET is {@link listPersonas} inlined: one `await`, no extra promise. */
+async function handle(pool: PoolAccess, requireIfMatch: boolean, request: PersonasRequest): Promise<PersonasResponse> {
+  try {
+    const { method } = request;
+    if (method === 'GET' || method === 'HEAD') {
+      requireViewer(request.user);
+      return read(await pool.snapshot(), request);
+    }
+    if (method === 'PUT') return await write(pool, requireIfMatch, request);
+    return jsonResponse(405, { detail: `Method not allowed: use ${ALLOW}` }, { allow: ALLOW });
+  } catch (error) {
+    return failure(error);
+  }
 }
 
 /**
@@ -241,5 +286,6 @@ export function createPersonasHandler(options: PersonasHandlerOptions): Personas
  * ```
  */
 export function handlePersonasRequest(request: PersonasRequest & PersonasHandlerOptions): Promise<PersonasResponse> {
-  return createPersonasHandler(request)(request);
+  const { pool, requireIfMatch } = checkOptions(request);
+  return handle(pool, requireIfMatch, request);
 }

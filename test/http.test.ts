@@ -123,6 +123,9 @@ describe('If-None-Match', () => {
     ['the weak ETag', (v: string) => `W/"${v}"`],
     ['a list holding it', (v: string) => `"other", W/"${v}" , "third"`],
     ['*', () => '*'],
+    ['the bare version', (v: string) => v],
+    ['the ETag, padded', (v: string) => ` "${v}"\t`],
+    ['a list holding *', () => '"other", *'],
   ])('answers 304 with no body to %s', async (_name, tag) => {
     const path = poolFile([ANN]);
     const version = await versionOf(path);
@@ -132,15 +135,41 @@ describe('If-None-Match', () => {
     }
   });
 
-  it('answers 200 to another ETag', async () => {
-    const response = await send(poolFile([ANN]), { method: 'GET', user: VIEWER, headers: { 'if-none-match': '"stale", W/"older"' } });
+  it.each(['"stale", W/"older"', '"stale"', 'W/"stale"', '', ' '])('answers 200 to %j', async (tag) => {
+    const response = await send(poolFile([ANN]), { method: 'GET', user: VIEWER, headers: { 'if-none-match': tag } });
     expect(response.status).toBe(200);
+  });
+
+  it('reads node\'s req.headers as a client sends them', async () => {
+    const path = poolFile([ANN]);
+    const tag = `"${await versionOf(path)}"`;
+    const headers = { host: '127.0.0.1:8080', connection: 'keep-alive', accept: '*/*', 'if-none-match': tag, 'user-agent': 'dashboard' };
+    expect((await send(path, { method: 'GET', user: VIEWER, headers })).status).toBe(304);
+  });
+
+  it('returns fresh header objects: what the host adds to one response is not in the next', async () => {
+    const path = poolFile([ANN]);
+    const handle = createPersonasHandler({ pool: poolAt(path) });
+    const tag = `"${await versionOf(path)}"`;
+    for (const headers of [{}, { 'if-none-match': tag }]) {
+      const first = await handle({ method: 'GET', user: VIEWER, headers });
+      (first.headers as Record<string, string>)['x-added'] = 'by the host';
+      const second = await handle({ method: 'GET', user: VIEWER, headers });
+      expect(second.headers).not.toHaveProperty('x-added');
+      expect(second.headers).not.toBe(first.headers);
+    }
   });
 
   it('reads headers in any case, repeated, or from a fetch Headers object', async () => {
     const path = poolFile([ANN]);
     const tag = `"${await versionOf(path)}"`;
-    const forms = [{ 'If-None-Match': tag }, { 'IF-NONE-MATCH': ['"x"', tag] }, new Headers({ 'If-None-Match': tag })];
+    const forms = [
+      { 'If-None-Match': tag },
+      { 'IF-NONE-MATCH': ['"x"', tag] },
+      { 'if-none-match': '"x"', 'If-None-Match': tag },
+      new Headers({ 'If-None-Match': tag }),
+      new Headers([['if-none-match', '"x"'], ['if-none-match', tag]]),
+    ];
     for (const headers of forms) expect((await send(path, { method: 'GET', user: VIEWER, headers })).status).toBe(304);
   });
 
