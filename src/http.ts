@@ -46,14 +46,17 @@ export interface PersonasRequest {
   readonly headers?: RequestHeaders | undefined;
 }
 
-/** The answer to send: header names lower-case; `body` the JSON text, or null for none (304, HEAD). */
+/** The answer to send: header names lower-case; `body` the JSON bytes (UTF-8), or null for none (304, HEAD). */
 export interface PersonasResponse {
   /** The HTTP status. */
   readonly status: number;
   /** The headers to send, names lower-case; a fresh object the host may add to. */
   readonly headers: Record<string, string>;
-  /** The JSON text to send, or null for no body (304, HEAD). */
-  readonly body: string | null;
+  /**
+   * The JSON to send, as UTF-8 bytes (a `Buffer`), or null for no body (304, HEAD). Bytes, not text,
+   * so a host sends the GET body of an unchanged pool without encoding it again on every request.
+   */
+  readonly body: Buffer | null;
 }
 
 /** A handler made by {@link createPersonasHandler}. It never rejects. */
@@ -70,8 +73,8 @@ interface SnapshotReply {
   readonly etag: string;
   /** The `If-None-Match` values that match without parsing: the ETag, the weak ETag, `*`. */
   readonly matches: readonly string[];
-  /** The GET body, serialized on the first GET that needs it. */
-  body: string | undefined;
+  /** The GET body, serialized and encoded on the first GET that needs it. */
+  body: Buffer | undefined;
 }
 
 /** The GET reply of each snapshot: its ETag, and its body serialized once. */
@@ -129,7 +132,7 @@ export async function replacePersonas({ pool, user, body, ifMatch }: ReplacePers
 }
 
 function jsonResponse(status: number, value: unknown, headers: Readonly<Record<string, string>> = {}): PersonasResponse {
-  return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: JSON.stringify(value) };
+  return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: Buffer.from(JSON.stringify(value)) };
 }
 
 /**
@@ -174,10 +177,10 @@ function replyOf(snapshot: PoolSnapshot): SnapshotReply {
 }
 
 /** The GET body of a snapshot, serialized once (HEAD and 304 never serialize it). */
-function listBody(snapshot: PoolSnapshot, reply: SnapshotReply): string {
+function listBody(snapshot: PoolSnapshot, reply: SnapshotReply): Buffer {
   if (reply.body === undefined) {
     const { path, personas, version, problem } = snapshot;
-    reply.body = JSON.stringify({ path, personas, version, problem });
+    reply.body = Buffer.from(JSON.stringify({ path, personas, version, problem }));
   }
   return reply.body;
 }
@@ -188,6 +191,25 @@ function notModified(header: string | undefined, version: string, reply: Snapsho
   if (reply.matches.includes(header)) return true;
   const known = taggedVersions(header);
   return known.includes('*') || known.includes(version);
+}
+
+/** The snapshot each pool's GETs share in the current turn of the event loop. */
+const turnSnapshots = new WeakMap<PoolAccess, Promise<PoolSnapshot>>();
+
+/**
+ * The pool as of this turn of the event loop: the first GET of a turn takes the snapshot (one
+ * `stat`), and the GETs that arrived with it in the same turn share it. Every request read in this
+ * turn arrived before the snapshot was taken, so a change completed before a request arrived is
+ * always seen; under load, one `stat` serves many requests.
+ */
+function snapshotThisTurn(pool: PoolAccess): Promise<PoolSnapshot> {
+  let pending = turnSnapshots.get(pool);
+  if (pending === undefined) {
+    pending = pool.snapshot();
+    turnSnapshots.set(pool, pending);
+    setImmediate(() => turnSnapshots.delete(pool));
+  }
+  return pending;
 }
 
 /** The GET/HEAD answer from the current snapshot: 304 when `If-None-Match` lists its version. */
@@ -217,6 +239,7 @@ async function write(pool: PoolAccess, requireIfMatch: boolean, request: Persona
     throw new PersonaPoolError('PRECONDITION_REQUIRED', 'If-Match is required: send the ETag of the pool you edited, from its GET');
   }
   const { path, personas, rejected, version } = await replacePersonas({ pool, user, body, ifMatch: await expectedVersion(pool, tags) });
+  turnSnapshots.delete(pool);
   return jsonResponse(200, { path, personas, rejected, version, problem: null }, { etag: etagOf(version) });
 }
 
@@ -263,7 +286,7 @@ async function handle(pool: PoolAccess, requireIfMatch: boolean, request: Person
     const { method } = request;
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
-      return read(await pool.snapshot(), request);
+      return read(await snapshotThisTurn(pool), request);
     }
     if (method === 'PUT') return await write(pool, requireIfMatch, request);
     return jsonResponse(405, { detail: `Method not allowed: use ${ALLOW}` }, { allow: ALLOW });

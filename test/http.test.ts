@@ -29,7 +29,7 @@ async function send(path: string, request: PersonasRequest, options: { requireIf
 
 function parsed(response: PersonasResponse): Record<string, unknown> {
   expect(response.headers['content-type']).toBe(JSON_TYPE);
-  return JSON.parse(response.body ?? 'null') as Record<string, unknown>;
+  return JSON.parse(response.body?.toString('utf8') ?? 'null') as Record<string, unknown>;
 }
 
 function expectDetail(response: PersonasResponse, status: number, detail: string | RegExp): void {
@@ -94,6 +94,21 @@ describe('GET and HEAD', () => {
     fs.writeFileSync(`${path}.new`, JSON.stringify([ANN, BOB]));
     fs.renameSync(`${path}.new`, path);
     expect(parsed(await handle({ method: 'GET', user: VIEWER })).personas).toHaveLength(2);
+  });
+
+  it('shares one snapshot among the GETs of one event-loop turn, and takes a new one the next turn', async () => {
+    const pool = poolAt(poolFile([ANN]));
+    const handle = createPersonasHandler({ pool });
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    await handle({ method: 'GET', user: VIEWER });
+    await nextTurn();
+    const snapshot = vi.spyOn(pool, 'snapshot');
+    const answers = await Promise.all([1, 2, 3, 4, 5].map(() => handle({ method: 'GET', user: VIEWER })));
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
+    expect(snapshot).toHaveBeenCalledTimes(1);
+    await nextTurn();
+    await handle({ method: 'GET', user: VIEWER });
+    expect(snapshot).toHaveBeenCalledTimes(2);
   });
 
   it('does not serialize an unchanged pool again', async () => {
@@ -322,7 +337,7 @@ describe('other methods and failures', () => {
     const handle = createPersonasHandler({ pool: failing });
     for (const request of [{ method: 'GET', user: VIEWER }, { method: 'PUT', user: ADMIN, body: { personas: [] } }]) {
       const response = await handle(request);
-      expect(response).toEqual({ status: 500, headers: { 'content-type': JSON_TYPE }, body: '{"detail":"Internal error"}' });
+      expect(response).toEqual({ status: 500, headers: { 'content-type': JSON_TYPE }, body: Buffer.from('{"detail":"Internal error"}') });
     }
   });
 
@@ -348,7 +363,7 @@ describe('other methods and failures', () => {
     expect(errorResponse(413, 'Request body too large')).toEqual({
       status: 413,
       headers: { 'content-type': JSON_TYPE },
-      body: '{"detail":"Request body too large"}',
+      body: Buffer.from('{"detail":"Request body too large"}'),
     });
   });
 });
