@@ -9,6 +9,8 @@ let sequence = 0;
 export interface AtomicWriteOptions {
   /** Called after the data is durable and before the rename; throw to abort (the target is untouched). */
   readonly beforeRename?: () => void;
+  /** Called right after the rename, while the folder's fsync runs (e.g. to release a lock). */
+  readonly afterRename?: () => void;
 }
 
 function tempPrefix(target: string): string {
@@ -76,7 +78,9 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     fd = undefined;
     options.beforeRename?.();
     fs.renameSync(temp, target);
-    await syncFolder(dirname(target));
+    const folderSynced = syncFolder(dirname(target));
+    options.afterRename?.();
+    await folderSynced;
     return stats;
   } catch (error) {
     if (fd !== undefined) fs.closeSync(fd);

@@ -17,7 +17,7 @@ export interface LockOptions {
 export interface HeldLock {
   /** Throws the compromise error if the lock was lost (taken over or removed) meanwhile. */
   readonly assertHeld: () => void;
-  /** Releases the lock; never throws. */
+  /** Releases the lock (once: later calls return the same promise); never throws. */
   readonly release: () => Promise<void>;
 }
 
@@ -115,7 +115,9 @@ export async function acquireLock(target: string, options: LockOptions): Promise
       const assertHeld = () => {
         if (compromise) throw compromise;
       };
-      return { assertHeld, release: () => release().catch((error: unknown) => log('release %s: %O', lockPath, error)) };
+      let released: Promise<void> | undefined;
+      const releaseOnce = () => (released ??= release().catch((error: unknown) => log('release %s: %O', lockPath, error)));
+      return { assertHeld, release: releaseOnce };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
       if (code !== 'ELOCKED' || Date.now() >= deadline) throw new LockError(code, error);

@@ -245,7 +245,8 @@ export class PersonaPool {
   async #write(path: string, target: string, bytes: Uint8Array, lock: HeldLock): Promise<BigIntStats> {
     try {
       removeLeftovers(target);
-      return await writeFileAtomic(target, bytes, { beforeRename: lock.assertHeld });
+      // The lock is released as soon as the new file is in place, while the folder's fsync runs.
+      return await writeFileAtomic(target, bytes, { beforeRename: lock.assertHeld, afterRename: () => void lock.release() });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ECOMPROMISED') throw this.#writeFailed(path, error);
       const message = `The lock on the persona pool ${path} was lost during the write (${String(error)}); nothing was written: try again`;
