@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { RejectedPersona } from './errors.js';
 import { printable, type Output } from './cli-io.js';
-import { inspectPersonas } from './parse.js';
+import { inspectPersonas, toList } from './parse.js';
 import type { EmailPersona } from './schema.js';
 import { POOL_DEFAULTS } from './pool-options.js';
 
@@ -44,12 +44,6 @@ function readText(file: string): string | NodeJS.ErrnoException {
   } catch (error) {
     return error as NodeJS.ErrnoException;
   }
-}
-
-/** The entries, parsed as `inspectPersonas` parsed them: a leading BOM dropped, an empty text an empty list. */
-function entriesOf(text: string): readonly unknown[] {
-  const body = text.startsWith('\ufeff') ? text.slice(1) : text;
-  return body === '' ? [] : (JSON.parse(body) as unknown[]);
 }
 
 function nameOf(entry: unknown): string {
@@ -102,13 +96,16 @@ function noneValid(file: string, list: readonly unknown[], rejected: readonly Re
 export function checkFile(file: string, out: Output): CheckedFile | 1 {
   const text = readText(file);
   if (typeof text !== 'string') return out.fail(`Cannot read ${file}: ${READ_REASONS[String(text.code)] ?? text.message}`);
-  const { personas, rejected, problem } = inspectPersonas(text);
-  if (problem?.code === 'INVALID_JSON') return out.fail(`Invalid JSON in ${file}: ${problem.message}`);
-  if (problem) return out.fail(`${file} must contain a JSON list of personas`);
-  const list = entriesOf(text);
+  const source = toList(text);
+  if ('problem' in source) {
+    const { problem } = source;
+    return out.fail(problem.code === 'INVALID_JSON' ? `Invalid JSON in ${file}: ${problem.message}` : `${file} must contain a JSON list of personas`);
+  }
+  const { list } = source;
   if (list.length > MAX_PERSONAS) {
     return out.fail(`Too many personas in ${file}: ${list.length}, the limit is ${MAX_PERSONAS}: split or trim the list`);
   }
+  const { personas, rejected } = inspectPersonas(list);
   if (personas.length === 0) return noneValid(file, list, rejected, out);
   return { file, list, personas, rejected };
 }

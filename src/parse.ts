@@ -50,7 +50,13 @@ function notAList(value: unknown): { problem: SourceProblem } {
   return { problem: { code: 'NOT_A_LIST', message: `expected a JSON list of personas, found ${describeType(value)}` } };
 }
 
-function toList(raw: unknown): { list: readonly unknown[] } | { problem: SourceProblem } {
+/**
+ * The entries of a persona source, parsed once: a leading BOM dropped, nothing an empty list.
+ *
+ * @param raw - JSON text, a parsed list, or null/undefined/''.
+ * @returns The list, or why the source is not one.
+ */
+export function toList(raw: unknown): { list: readonly unknown[] } | { problem: SourceProblem } {
   if (raw === null || raw === undefined) return { list: [] };
   if (Array.isArray(raw)) return { list: raw };
   if (typeof raw !== 'string') return notAList(raw);
