@@ -193,8 +193,14 @@ function notModified(header: string | undefined, version: string, reply: Snapsho
   return known.includes('*') || known.includes(version);
 }
 
+/** This turn's snapshot of a pool: pending until the pool answers, then also held as a value. */
+interface TurnSnapshot {
+  readonly pending: Promise<PoolSnapshot>;
+  snapshot?: PoolSnapshot;
+}
+
 /** The snapshot each pool's GETs share in the current turn of the event loop. */
-const turnSnapshots = new WeakMap<PoolAccess, Promise<PoolSnapshot>>();
+const turnSnapshots = new WeakMap<PoolAccess, TurnSnapshot>();
 
 /**
  * The pool as of this turn of the event loop: the first GET of a turn takes the snapshot (one
@@ -202,14 +208,23 @@ const turnSnapshots = new WeakMap<PoolAccess, Promise<PoolSnapshot>>();
  * turn arrived before the snapshot was taken, so a change completed before a request arrived is
  * always seen; under load, one `stat` serves many requests.
  */
-function snapshotThisTurn(pool: PoolAccess): Promise<PoolSnapshot> {
-  let pending = turnSnapshots.get(pool);
-  if (pending === undefined) {
-    pending = pool.snapshot();
-    turnSnapshots.set(pool, pending);
+function snapshotThisTurn(pool: PoolAccess): TurnSnapshot {
+  let turn = turnSnapshots.get(pool);
+  if (turn === undefined) {
+    const held: TurnSnapshot = { pending: Promise.resolve(pool.snapshot()) };
+    held.pending.then((snapshot) => (held.snapshot = snapshot), () => undefined);
+    turn = held;
+    turnSnapshots.set(pool, turn);
     setImmediate(() => turnSnapshots.delete(pool));
   }
-  return pending;
+  return turn;
+}
+
+/** GET and HEAD: answered at once, with no promise hop, when this turn's snapshot is already in. */
+function readThisTurn(pool: PoolAccess, request: PersonasRequest): Promise<PersonasResponse> {
+  const turn = snapshotThisTurn(pool);
+  if (turn.snapshot !== undefined) return Promise.resolve(read(turn.snapshot, request));
+  return turn.pending.then((snapshot) => read(snapshot, request)).catch(failure);
 }
 
 /** The GET/HEAD answer from the current snapshot: 304 when `If-None-Match` lists its version. */
@@ -280,18 +295,18 @@ export function createPersonasHandler(options: PersonasHandlerOptions): Personas
   };
 }
 
-/** One request, for both forms of the handler; GET is {@link listPersonas} inlined: one `await`, no extra promise. */
-async function handle(pool: PoolAccess, requireIfMatch: boolean, request: PersonasRequest): Promise<PersonasResponse> {
+/** One request, for both forms of the handler; GET is {@link listPersonas} inlined, with no `await`. */
+function handle(pool: PoolAccess, requireIfMatch: boolean, request: PersonasRequest): Promise<PersonasResponse> {
   try {
     const { method } = request;
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
-      return read(await snapshotThisTurn(pool), request);
+      return readThisTurn(pool, request);
     }
-    if (method === 'PUT') return await write(pool, requireIfMatch, request);
-    return jsonResponse(405, { detail: `Method not allowed: use ${ALLOW}` }, { allow: ALLOW });
+    if (method === 'PUT') return write(pool, requireIfMatch, request).catch(failure);
+    return Promise.resolve(jsonResponse(405, { detail: `Method not allowed: use ${ALLOW}` }, { allow: ALLOW }));
   } catch (error) {
-    return failure(error);
+    return Promise.resolve(failure(error));
   }
 }
 

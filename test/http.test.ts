@@ -106,6 +106,10 @@ describe('GET and HEAD', () => {
     const answers = await Promise.all([1, 2, 3, 4, 5].map(() => handle({ method: 'GET', user: VIEWER })));
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200]);
     expect(snapshot).toHaveBeenCalledTimes(1);
+    // Later in the same turn, once the snapshot is in: answered from it, with the same bytes.
+    const late = await handle({ method: 'GET', user: VIEWER });
+    expect(late.body).toBe(answers[0]?.body);
+    expect(snapshot).toHaveBeenCalledTimes(1);
     await nextTurn();
     await handle({ method: 'GET', user: VIEWER });
     expect(snapshot).toHaveBeenCalledTimes(2);
@@ -263,7 +267,7 @@ describe('PUT', () => {
   it('answers 500 with an actionable detail when the folder cannot be written', async () => {
     const path = blockedPoolFile();
     const response = await send(path, { method: 'PUT', user: ADMIN, body: { personas: [ANN] } });
-    expectDetail(response, 500, /^Cannot write the persona pool .*: a file is in the way of a folder \(EEXIST\)/);
+    expectDetail(response, 500, /^Cannot write the persona pool .*: a part of the path is a file, not a folder \(ENOTDIR\)/);
     expect(parsed(response).detail).toContain(path);
     expect(parsed(response).detail).toContain('Fix the folder\'s permissions or pass a writable path');
   });
@@ -339,6 +343,13 @@ describe('other methods and failures', () => {
       const response = await handle(request);
       expect(response).toEqual({ status: 500, headers: { 'content-type': JSON_TYPE }, body: Buffer.from('{"detail":"Internal error"}') });
     }
+  });
+
+  it('answers 500 when the pool throws instead of returning a promise', async () => {
+    const throwing = { snapshot: () => { throw new TypeError('not a promise'); }, replace: () => Promise.resolve() } as unknown as PoolAccess;
+    const response = await createPersonasHandler({ pool: throwing })({ method: 'GET', user: VIEWER });
+    expect(response.status).toBe(500);
+    expect(parsed(response)).toEqual({ detail: 'Internal error' });
   });
 
   it('answers 500 to a malformed request object instead of throwing', async () => {
