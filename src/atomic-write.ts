@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs, { type BigIntStats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { threadId } from 'node:worker_threads';
@@ -6,11 +6,24 @@ import { threadId } from 'node:worker_threads';
 let sequence = 0;
 
 /** Options of {@link writeFileAtomic}. */
-export interface AtomicWriteOptions {
+export interface AtomicWriteOptions<T> {
+  /**
+   * Work to do while the temporary file's fsync runs on the thread pool, given that file's path; its
+   * result is returned. Throw to abort (the target is untouched).
+   */
+  readonly whileSyncing: (temp: string) => T;
   /** Called after the data is durable and before the rename; throw to abort (the target is untouched). */
   readonly beforeRename?: () => void;
   /** Called right after the rename, while the folder's fsync runs (e.g. to release a lock). */
   readonly afterRename?: () => void;
+}
+
+/** What {@link writeFileAtomic} did. */
+export interface AtomicWrite<T> {
+  /** The `fstat` of the new file, which is the target's after the rename. */
+  readonly stats: BigIntStats;
+  /** What `whileSyncing` returned. */
+  readonly made: T;
 }
 
 function tempPrefix(target: string): string {
@@ -24,7 +37,7 @@ function tempPrefix(target: string): string {
  * @returns The temporary file's path.
  */
 export function tempPathFor(target: string): string {
-  const unique = `${process.pid}-${threadId}-${++sequence}-${randomBytes(4).toString('hex')}`;
+  const unique = `${process.pid}-${threadId}-${++sequence}-${randomUUID().slice(0, 8)}`;
   return join(dirname(target), `${tempPrefix(target)}${unique}.tmp`);
 }
 
@@ -61,10 +74,10 @@ async function syncFolder(folder: string): Promise<void> {
  *
  * @param target - The file to replace (not a symlink: resolve it first).
  * @param data - The new content.
- * @param options - `beforeRename`, a last check before the rename.
- * @returns The `fstat` of the new file, which is the target's after the rename.
+ * @param options - `whileSyncing`, work overlapped with the fsync; `beforeRename`, a last check.
+ * @returns The `fstat` of the new file, and what `whileSyncing` made.
  */
-export async function writeFileAtomic(target: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<BigIntStats> {
+export async function writeFileAtomic<T>(target: string, data: Uint8Array, options: AtomicWriteOptions<T>): Promise<AtomicWrite<T>> {
   const temp = tempPathFor(target);
   const mode = modeOf(target);
   let fd: number | undefined;
@@ -72,7 +85,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     fd = fs.openSync(temp, 'wx', mode ?? 0o666);
     if (mode !== undefined) fs.fchmodSync(fd, mode);
     fs.writeFileSync(fd, data);
-    await fsync(fd);
+    const made = await overlapped(fsync(fd), () => options.whileSyncing(temp));
     const stats = fs.fstatSync(fd, { bigint: true });
     fs.closeSync(fd);
     fd = undefined;
@@ -81,7 +94,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
     const folderSynced = syncFolder(dirname(target));
     options.afterRename?.();
     await folderSynced;
-    return stats;
+    return { stats, made };
   } catch (error) {
     if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(temp, { force: true });
@@ -89,20 +102,35 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array,
   }
 }
 
+/** Runs `work` while `pending` is under way; settles only once `pending` has, whatever `work` did. */
+async function overlapped<T>(pending: Promise<void>, work: () => T): Promise<T> {
+  let made: T;
+  try {
+    made = work();
+  } catch (error) {
+    await pending.catch(() => undefined);
+    throw error;
+  }
+  await pending;
+  return made;
+}
+
 /**
  * Removes temporary files that a killed writer left beside `target`. Call it only while holding
  * the lock, so no live writer's file is touched.
  *
  * @param target - The pool file.
+ * @param keep - The temporary file of the write under way, if any.
  * @returns The paths removed.
  */
-export function removeLeftovers(target: string): string[] {
+export function removeLeftovers(target: string, keep?: string): string[] {
   const folder = dirname(target);
   const prefix = tempPrefix(target);
   const leftovers = fs
     .readdirSync(folder)
     .filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'))
-    .map((name) => join(folder, name));
+    .map((name) => join(folder, name))
+    .filter((path) => path !== keep);
   for (const path of leftovers) fs.rmSync(path, { force: true });
   return leftovers;
 }

@@ -252,4 +252,27 @@ describe('replace: write failures', () => {
     expect(error.message).toContain(env.POOL_FILE);
     expect(error.message).toContain('set POOL_FILE to a writable file path');
   });
+
+  it('gives WRITE_FAILED when the pool folder is a dangling symlink, and makes nothing', async () => {
+    fs.symlinkSync(join(dir, 'gone'), join(dir, 'link'));
+    const error = await failure(new PersonaPool({ path: join(dir, 'link', 'sub', 'personas.json') }).replace([persona(1)]));
+    expect([error.code, error.status]).toEqual(['WRITE_FAILED', 500]);
+    expect(error.message).toContain('a folder of the path cannot be made');
+    expect(fs.readdirSync(dir).sort()).toEqual(['link']);
+  });
+
+  it('gives WRITE_FAILED when the folder cannot be listed for leftovers: the old pool intact, no temp file left', async () => {
+    fs.writeFileSync(file, '[]');
+    const denied = Object.assign(new Error('EACCES: permission denied, scandir'), { code: 'EACCES' });
+    // Listed while the temporary file's fsync runs: the failure must wait for that fsync, then clean up.
+    vi.spyOn(fs, 'readdirSync').mockImplementationOnce(() => {
+      throw denied;
+    });
+    const error = await failure(pool.replace([persona(1)]));
+    expect([error.code, error.status, error.cause]).toEqual(['WRITE_FAILED', 500, denied]);
+    expect(error.message).toContain('permission denied');
+    expect(fs.readFileSync(file, 'utf8')).toBe('[]');
+    expect(leftovers()).toEqual([]);
+    expect((await pool.replace([persona(2)])).personas).toHaveLength(1);
+  });
 });
