@@ -1,7 +1,7 @@
-// The HTTP server of rows 7–8, in its own process: `node server.mjs <file>`. It listens on two
-// loopback ports, `ours` (handlePersonasRequest on the pool of <file>) and `bare` (a node:http
-// handler answering the same status, headers and bytes from constants), and prints
-// `{ ours, bare, etag }` once both listen.
+// The HTTP server of rows 7–8, in its own process: `node server.mjs <file>`. It listens on three
+// loopback ports, `ours` (handlePersonasRequest on the pool of <file>), `bare` (a node:http
+// handler answering the same status, headers and bytes from constants) and `awaited` (bare behind
+// one `await`, a reference), and prints `{ ours, bare, awaited, etag }` once all listen.
 import http from 'node:http';
 import { handlePersonasRequest, PersonaPool } from '../../dist/index.js';
 
@@ -27,6 +27,12 @@ function bare(req, res) {
   else res.writeHead(200, HEADERS_200).end(BODY);
 }
 
+/** The bare handler behind one `await`: what answering through any promise costs by itself. */
+async function awaited(req, res) {
+  await undefined;
+  bare(req, res);
+}
+
 const listen = (handler) =>
   new Promise((resolve) => {
     const server = http.createServer(handler);
@@ -35,4 +41,4 @@ const listen = (handler) =>
 
 // A clean exit on SIGTERM, so `node --cpu-prof server.mjs` writes its profile.
 process.on('SIGTERM', () => process.exit(0));
-process.stdout.write(`${JSON.stringify({ ours: await listen(ours), bare: await listen(bare), etag: ETAG })}\n`);
+process.stdout.write(`${JSON.stringify({ ours: await listen(ours), bare: await listen(bare), awaited: await listen(awaited), etag: ETAG })}\n`);
