@@ -210,14 +210,18 @@ Why, measured on the server (\`process.cpuUsage()\` per request, and \`process.h
 call): bare costs about 23 µs of server CPU per 304. Answering through any promise, even one
 \`await\` of nothing (the reference line above), adds 1–1.6 µs and gives 0.91–1.0× of bare: Node runs
 a microtask checkpoint for each request. Our handler's own work, measured in place, is 0.7–0.9 µs
-a request: 0.4–0.5 µs of header and role checks, and 0.3–0.5 µs more with the real pool than with
-one answering a constant snapshot (one bigint \`stat\` per turn; a count gave 18–25 requests a turn). In a \`--cpu-prof\`, everything under
-\`handlePersonasRequest\` is 3% of the server's time, 1% of it the \`stat\`. The throughput gap
-between ours and the awaited bare handler measures 5–12% (six runs), more than those 3%, and I did not find the
-rest (garbage collection is 2.1% against 2.0%). A handler that returns a promise cannot do better
-than the awaited reference, so the 0.9× target leaves the library 0–9% of a 23 µs request, depending on the run; closing
-it needs either a time-bounded freshness for GET (issue 4 asks for "always current") or a target
-set against the awaited reference.
+a request: 0.4–0.5 µs of header and role checks, and the turn's snapshot: \`pool.snapshot()\` takes
+6–24 µs a call in place (one bigint \`stat\`, its \`BigIntStats\` with four \`Date\`s, with caches cold
+from the HTTP work around it; 2.6 µs in a tight loop), once per turn, and a turn held 5–23 requests
+in a count. A \`--cpu-prof\` of each server (ns per request, self time) puts 2 µs in the library's
+functions (\`stat\` alone 0.5 µs) and 2.6 µs more in the socket write itself (23.5 µs against 20.9 µs
+for the awaited bare handler) for the same bytes; my reading, not proven: a slower server leaves
+the client asleep more often, and the send then pays for waking it, so each microsecond of handler
+costs about two of throughput in this closed loop. Between ours and the awaited bare handler the
+gap measured 5–12% over six runs. A handler that returns a promise cannot beat the awaited
+reference, so the 0.9× target leaves the library 0–9% of a 23 µs request, depending on the run;
+closing it reliably needs either a time-bounded freshness for GET (issue 4 asks for "always
+current", so a \`stat\` per turn stays) or a target set against the awaited reference.
 
 ### Row 9
 
