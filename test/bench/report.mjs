@@ -211,9 +211,9 @@ call): bare costs about 23 µs of server CPU per 304. Answering through any prom
 \`await\` of nothing (the reference line above), adds 1–1.6 µs and gives 0.91–1.0× of bare: Node runs
 a microtask checkpoint for each request. Our handler's own work, measured in place, is 0.7–0.9 µs
 a request: 0.4–0.5 µs of header and role checks, and the turn's snapshot: \`pool.snapshot()\` takes
-6–24 µs a call in place (one bigint \`stat\`, its \`BigIntStats\` with four \`Date\`s, with caches cold
-from the HTTP work around it; 2.6 µs in a tight loop), once per turn, and a turn held 5–23 requests
-in a count. A \`--cpu-prof\` of each server (ns per request, self time) puts 2 µs in the library's
+4–24 µs a call in place, once per turn, and a bare bigint \`statSync\` timed just before it took
+8–23 µs (2.6 µs in a tight loop): the first file-system call of a turn runs with caches cold from
+the HTTP work around it. A turn held 5–28 requests in a count. A \`--cpu-prof\` of each server (ns per request, self time) puts 2 µs in the library's
 functions (\`stat\` alone 0.5 µs) and 2.6 µs more in the socket write itself (23.5 µs against 20.9 µs
 for the awaited bare handler) for the same bytes; my reading, not proven: a slower server leaves
 the client asleep more often, and the send then pays for waking it, so each microsecond of handler
