@@ -120,10 +120,10 @@ async function overlapped<T>(pending: Promise<void>, work: () => T): Promise<T> 
  * the lock, so no live writer's file is touched.
  *
  * @param target - The pool file.
- * @param keep - The temporary file of the write under way, if any.
+ * @param keep - The temporary file of the write under way.
  * @returns The paths removed.
  */
-export function removeLeftovers(target: string, keep?: string): string[] {
+export function removeLeftovers(target: string, keep: string): string[] {
   const folder = dirname(target);
   const prefix = tempPrefix(target);
   const leftovers = fs

@@ -252,7 +252,10 @@ export class PersonaPool {
   async #write<T>(path: string, target: string, bytes: Uint8Array, lock: HeldLock, made: () => T): Promise<AtomicWrite<T>> {
     try {
       // While the temporary file's fsync runs: clear what killed writers left, and make what the caller needs.
-      const whileSyncing = (temp: string) => (removeLeftovers(target, temp), made());
+      const whileSyncing = (temp: string) => {
+        removeLeftovers(target, temp);
+        return made();
+      };
       // The lock is released as soon as the new file is in place, while the folder's fsync runs.
       return await writeFileAtomic(target, bytes, { whileSyncing, beforeRename: lock.assertHeld, afterRename: () => void lock.release() });
     } catch (error) {
