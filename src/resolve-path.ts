@@ -45,7 +45,10 @@ export function locatePool(options: PersonaPoolOptions): { path: string; stat: S
   const { path, env, envVar, systemPath, userPath } = options;
   if (path !== undefined) return { path, stat: statOf(path) };
   const fromEnv = env[envVar];
-  if (fromEnv !== undefined && fromEnv.trim() !== '') return { path: expandHome(fromEnv), stat: statOf(expandHome(fromEnv)) };
+  if (fromEnv !== undefined && fromEnv.trim() !== '') {
+    const expanded = expandHome(fromEnv);
+    return { path: expanded, stat: statOf(expanded) };
+  }
   const system = statOf(systemPath);
   if (system !== undefined && !(system instanceof Error)) return { path: systemPath, stat: system };
   if (writableFolder(systemPath)) return { path: systemPath, stat: system };
