@@ -1,6 +1,7 @@
 import createDebug from 'debug';
 import { PersonaPoolError } from './errors.js';
 import { etagOf, headerValue, taggedVersions, type RequestHeaders } from './http-headers.js';
+import { forgetTurn, readThisTurn } from './http-read.js';
 import type { PersonaPool, ReplaceResult } from './pool.js';
 import { requireAdmin, requireViewer, type PoolUser } from './roles.js';
 import type { PoolSnapshot } from './snapshot.js';
@@ -64,21 +65,7 @@ export type PersonasHandler = (request: PersonasRequest) => Promise<PersonasResp
 
 const ALLOW = 'GET, HEAD, PUT';
 const JSON_TYPE = 'application/json; charset=utf-8';
-const NO_CACHE = 'no-cache';
 const NAME_FIELDS = ['username', 'name', 'email', 'id'] as const;
-
-/** What GET answers from one snapshot, made once per snapshot object. */
-interface SnapshotReply {
-  /** The ETag of its version. */
-  readonly etag: string;
-  /** The `If-None-Match` values that match without parsing: the ETag, the weak ETag, `*`. */
-  readonly matches: readonly string[];
-  /** The GET body, serialized and encoded on the first GET that needs it. */
-  body: Buffer | undefined;
-}
-
-/** The GET reply of each snapshot: its ETag, and its body serialized once. */
-const replies = new WeakMap<PoolSnapshot, SnapshotReply>();
 
 function userLabel(user: PoolUser): string {
   const fields = user as unknown as Readonly<Partial<Record<string, unknown>>>;
@@ -162,82 +149,6 @@ function failure(error: unknown): PersonasResponse {
   return jsonResponse(status, rejected === undefined ? { detail } : { detail, rejected });
 }
 
-/** The reply of a snapshot, made on its first GET; later GETs of the unchanged pool reuse it. */
-function replyOf(snapshot: PoolSnapshot): SnapshotReply {
-  let reply = replies.get(snapshot);
-  if (reply === undefined) {
-    const { version } = snapshot;
-    const etag = etagOf(version);
-    // A version with a comma (or an empty one) is not one tag once unquoted: parse it as before.
-    const matches = version === '' || version.includes(',') ? ['*'] : [etag, `W/${etag}`, '*'];
-    reply = { etag, matches, body: undefined };
-    replies.set(snapshot, reply);
-  }
-  return reply;
-}
-
-/** The GET body of a snapshot, serialized once (HEAD and 304 never serialize it). */
-function listBody(snapshot: PoolSnapshot, reply: SnapshotReply): Buffer {
-  if (reply.body === undefined) {
-    const { path, personas, version, problem } = snapshot;
-    reply.body = Buffer.from(JSON.stringify({ path, personas, version, problem }));
-  }
-  return reply.body;
-}
-
-/** Whether `If-None-Match` lists the version: the common single tags compared whole first. */
-function notModified(header: string | undefined, version: string, reply: SnapshotReply): boolean {
-  if (header === undefined) return false;
-  if (reply.matches.includes(header)) return true;
-  const known = taggedVersions(header);
-  return known.includes('*') || known.includes(version);
-}
-
-/** This turn's snapshot of a pool: pending until the pool answers, then also held as a value. */
-interface TurnSnapshot {
-  readonly pending: Promise<PoolSnapshot>;
-  snapshot?: PoolSnapshot;
-}
-
-/** The snapshot each pool's GETs share in the current turn of the event loop. */
-const turnSnapshots = new WeakMap<PoolAccess, TurnSnapshot>();
-
-/**
- * The pool as of this turn of the event loop: the first GET of a turn takes the snapshot (one
- * `stat`), and the GETs that arrived with it in the same turn share it. Every request read in this
- * turn arrived before the snapshot was taken, so a change completed before a request arrived is
- * always seen; under load, one `stat` serves many requests.
- */
-function snapshotThisTurn(pool: PoolAccess): TurnSnapshot {
-  let turn = turnSnapshots.get(pool);
-  if (turn === undefined) {
-    const held: TurnSnapshot = { pending: Promise.resolve(pool.snapshot()) };
-    held.pending.then((snapshot) => (held.snapshot = snapshot), () => undefined);
-    turn = held;
-    turnSnapshots.set(pool, turn);
-    setImmediate(() => turnSnapshots.delete(pool));
-  }
-  return turn;
-}
-
-/** GET and HEAD: answered at once, with no promise hop, when this turn's snapshot is already in. */
-function readThisTurn(pool: PoolAccess, request: PersonasRequest): Promise<PersonasResponse> {
-  const turn = snapshotThisTurn(pool);
-  if (turn.snapshot !== undefined) return Promise.resolve(read(turn.snapshot, request));
-  return turn.pending.then((snapshot) => read(snapshot, request)).catch(failure);
-}
-
-/** The GET/HEAD answer from the current snapshot: 304 when `If-None-Match` lists its version. */
-function read(snapshot: PoolSnapshot, request: PersonasRequest): PersonasResponse {
-  const reply = replyOf(snapshot);
-  const { etag } = reply;
-  if (notModified(headerValue(request.headers, 'if-none-match'), snapshot.version, reply)) {
-    return { status: 304, headers: { etag, 'cache-control': NO_CACHE }, body: null };
-  }
-  const body = request.method === 'HEAD' ? null : listBody(snapshot, reply);
-  return { status: 200, headers: { 'content-type': JSON_TYPE, etag, 'cache-control': NO_CACHE }, body };
-}
-
 /** The version `If-Match` asks for: none for `*`; of a list, the current version when listed. */
 async function expectedVersion(pool: PoolAccess, tags: readonly string[]): Promise<string | undefined> {
   if (tags.length === 0 || tags.includes('*')) return undefined;
@@ -254,11 +165,12 @@ async function write(pool: PoolAccess, requireIfMatch: boolean, request: Persona
     throw new PersonaPoolError('PRECONDITION_REQUIRED', 'If-Match is required: send the ETag of the pool you edited, from its GET');
   }
   const { path, personas, rejected, version } = await replacePersonas({ pool, user, body, ifMatch: await expectedVersion(pool, tags) });
-  turnSnapshots.delete(pool);
+  forgetTurn(pool);
   return jsonResponse(200, { path, personas, rejected, version, problem: null }, { etag: etagOf(version) });
 }
 
-function checkOptions(options: PersonasHandlerOptions): { pool: PoolAccess; requireIfMatch: boolean } {
+/** Checks the handler's options (once per handler, or per call of the one-shot form); returns `requireIfMatch`. */
+function checkOptions(options: PersonasHandlerOptions): boolean {
   const pool = options?.pool as Partial<PoolAccess> | undefined;
   if (typeof pool?.snapshot !== 'function' || typeof pool.replace !== 'function') {
     throw new PersonaPoolError('INVALID_OPTION', 'The persona handler needs the option pool, a PersonaPool');
@@ -267,7 +179,7 @@ function checkOptions(options: PersonasHandlerOptions): { pool: PoolAccess; requ
   if (typeof requireIfMatch !== 'boolean') {
     throw new PersonaPoolError('INVALID_OPTION', `The persona handler option requireIfMatch must be a boolean, got ${String(requireIfMatch)}`);
   }
-  return { pool: options.pool, requireIfMatch };
+  return requireIfMatch;
 }
 
 /**
@@ -289,7 +201,8 @@ function checkOptions(options: PersonasHandlerOptions): { pool: PoolAccess; requ
  * ```
  */
 export function createPersonasHandler(options: PersonasHandlerOptions): PersonasHandler {
-  const { pool, requireIfMatch } = checkOptions(options);
+  const requireIfMatch = checkOptions(options);
+  const { pool } = options;
   return function handlePersonas(request: PersonasRequest): Promise<PersonasResponse> {
     return handle(pool, requireIfMatch, request);
   };
@@ -301,7 +214,8 @@ function handle(pool: PoolAccess, requireIfMatch: boolean, request: PersonasRequ
     const { method } = request;
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
-      return readThisTurn(pool, request);
+      const answer = readThisTurn(pool, request);
+      return answer instanceof Promise ? answer.catch(failure) : Promise.resolve(answer);
     }
     if (method === 'PUT') return write(pool, requireIfMatch, request).catch(failure);
     return Promise.resolve(jsonResponse(405, { detail: `Method not allowed: use ${ALLOW}` }, { allow: ALLOW }));
@@ -324,6 +238,6 @@ function handle(pool: PoolAccess, requireIfMatch: boolean, request: PersonasRequ
  * ```
  */
 export function handlePersonasRequest(request: PersonasRequest & PersonasHandlerOptions): Promise<PersonasResponse> {
-  const { pool, requireIfMatch } = checkOptions(request);
-  return handle(pool, requireIfMatch, request);
+  const requireIfMatch = checkOptions(request);
+  return handle(request.pool, requireIfMatch, request);
 }

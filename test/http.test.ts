@@ -12,6 +12,7 @@ import {
   type PersonasRequest,
   type PersonasResponse,
   type PoolAccess,
+  type PoolSnapshot,
 } from '../src/index.js';
 import { ADMIN, ANN, BOB, blockedPoolFile, INVALID, onDisk, poolAt, poolFile, removeTempFolders, VIEWER } from './http-fixtures.js';
 
@@ -120,6 +121,38 @@ describe('GET and HEAD', () => {
     expect(snapshot).toHaveBeenCalledTimes(2);
   });
 
+  it('keeps the turn of each pool apart when several are read in one turn', async () => {
+    const [one, two] = [poolAt(poolFile([ANN])), poolAt(poolFile([ANN, BOB]))];
+    const [handleOne, handleTwo] = [createPersonasHandler({ pool: one }), createPersonasHandler({ pool: two })];
+    await Promise.all([one.snapshot(), two.snapshot()]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const spies = [vi.spyOn(one, 'snapshot'), vi.spyOn(two, 'snapshot')];
+    let sameTurn = true;
+    setImmediate(() => (sameTurn = false));
+    const counts = [];
+    for (const handle of [handleOne, handleTwo, handleOne, handleTwo]) counts.push((parsed(await handle({ method: 'GET', user: VIEWER })).personas as unknown[]).length);
+    expect(sameTurn).toBe(true);
+    expect(counts).toEqual([1, 2, 1, 2]);
+    expect(spies.map((spy) => spy.mock.calls.length)).toEqual([1, 1]);
+  });
+
+  it('takes a new snapshot after a PUT, even within the same turn', async () => {
+    const versions = ['1', '2'];
+    const snapshotAt = (version: string): PoolSnapshot => ({ path: '/p', personas: [], version, problem: null });
+    let current = snapshotAt('1');
+    const pool: PoolAccess = {
+      snapshot: vi.fn(() => Promise.resolve(current)),
+      replace: () => ((current = snapshotAt(versions[1] ?? '')), Promise.resolve({ path: '/p', personas: [], rejected: [], version: current.version })),
+    };
+    const handle = createPersonasHandler({ pool });
+    const tagged = async (method: string) => (await handle({ method, user: ADMIN, body: { personas: [] } })).headers.etag;
+    let sameTurn = true;
+    setImmediate(() => (sameTurn = false));
+    expect([await tagged('GET'), await tagged('PUT'), await tagged('GET')]).toEqual(['"1"', '"2"', '"2"']);
+    expect(sameTurn).toBe(true);
+    expect(pool.snapshot).toHaveBeenCalledTimes(2);
+  });
+
   it('does not serialize an unchanged pool again', async () => {
     const handle = createPersonasHandler({ pool: poolAt(poolFile([ANN, BOB])) });
     const first = await handle({ method: 'GET', user: VIEWER });
@@ -191,10 +224,17 @@ describe('If-None-Match', () => {
       { 'If-None-Match': tag },
       { 'IF-NONE-MATCH': ['"x"', tag] },
       { 'if-none-match': '"x"', 'If-None-Match': tag },
+      { 'If-None-Match': '"x"', 'if-none-match': tag },
       new Headers({ 'If-None-Match': tag }),
       new Headers([['if-none-match', '"x"'], ['if-none-match', tag]]),
     ];
     for (const headers of forms) expect((await send(path, { method: 'GET', user: VIEWER, headers })).status).toBe(304);
+  });
+
+  it('reads only own headers, not inherited ones', async () => {
+    const path = poolFile([ANN]);
+    const headers = Object.create({ 'if-none-match': `"${await versionOf(path)}"` }) as Record<string, string>;
+    expect((await send(path, { method: 'GET', user: VIEWER, headers })).status).toBe(200);
   });
 
   it('checks the role before answering 304', async () => {

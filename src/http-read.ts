@@ -1,0 +1,133 @@
+import { etagOf, headerValue, taggedVersions, type RequestHeaders } from './http-headers.js';
+import type { PersonasRequest, PersonasResponse, PoolAccess } from './http.js';
+import type { PoolSnapshot } from './snapshot.js';
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const NO_CACHE = 'no-cache';
+const IF_NONE_MATCH = 'if-none-match';
+
+/** What GET answers from one snapshot, made once per snapshot object. */
+interface Reply {
+  /** The ETag of its version. */
+  readonly etag: string;
+  /** The `If-None-Match` values that match without parsing: the ETag, the weak ETag, `*`. */
+  readonly matches: readonly string[];
+  /** The GET body, serialized and encoded on the first GET that needs it. */
+  body: Buffer | undefined;
+}
+
+/** The reply of each snapshot: its ETag, and its body serialized once. */
+const replies = new WeakMap<PoolSnapshot, Reply>();
+
+/** A pool as of one turn of the event loop: pending until the pool answers, then also held as values. */
+interface Turn {
+  readonly pool: PoolAccess;
+  readonly pending: Promise<PoolSnapshot>;
+  snapshot?: PoolSnapshot;
+  reply?: Reply;
+}
+
+/** The turn of each pool read in the current turn of the event loop. */
+const turns = new WeakMap<PoolAccess, Turn>();
+/** The turn read last: a host serves one pool, so its GETs find their turn here, without a lookup. */
+let lastTurn: Turn | undefined;
+
+/** The reply of a snapshot, made on its first GET; later GETs of the unchanged pool reuse it. */
+function replyOf(snapshot: PoolSnapshot): Reply {
+  let reply = replies.get(snapshot);
+  if (reply === undefined) {
+    const { version } = snapshot;
+    const etag = etagOf(version);
+    // A version with a comma (or an empty one) is not one tag once unquoted: parse it as before.
+    const matches = version === '' || version.includes(',') ? ['*'] : [etag, `W/${etag}`, '*'];
+    reply = { etag, matches, body: undefined };
+    replies.set(snapshot, reply);
+  }
+  return reply;
+}
+
+/**
+ * The pool as of this turn of the event loop: the first GET of a turn takes the snapshot (one
+ * `stat`), and the GETs that arrived with it in the same turn share it. Every request read in this
+ * turn arrived before the snapshot was taken, so a change completed before a request arrived is
+ * always seen; under load, one `stat` serves many requests.
+ */
+function turnOf(pool: PoolAccess): Turn {
+  if (lastTurn?.pool === pool) return lastTurn;
+  let turn = turns.get(pool);
+  if (turn === undefined) {
+    const started: Turn = { pool, pending: Promise.resolve(pool.snapshot()) };
+    started.pending.then((snapshot) => (started.snapshot = snapshot), () => undefined);
+    turns.set(pool, started);
+    setImmediate(() => forgetTurn(pool));
+    turn = started;
+  }
+  lastTurn = turn;
+  return turn;
+}
+
+/**
+ * Ends the current turn of a pool, so that its next GET takes a new snapshot: at the end of each
+ * turn of the event loop, and after a write.
+ *
+ * @param pool - The pool.
+ */
+export function forgetTurn(pool: PoolAccess): void {
+  turns.delete(pool);
+  if (lastTurn?.pool === pool) lastTurn = undefined;
+}
+
+/**
+ * Whether node's `req.headers` (or any record) has `If-None-Match` as one of the exact forms of
+ * the ETag. A `true` is final: a header listing a matching tag matches whatever else is listed.
+ */
+function matchesWhole(headers: RequestHeaders | undefined, reply: Reply): boolean {
+  if (headers === undefined || headers === null || typeof headers.get === 'function') return false;
+  const value = (headers as Readonly<Record<string, unknown>>)[IF_NONE_MATCH];
+  return typeof value === 'string' && reply.matches.includes(value) && Object.hasOwn(headers, IF_NONE_MATCH);
+}
+
+/** Whether `If-None-Match` lists the version, any form, any header spelling. */
+function listsVersion(headers: RequestHeaders | undefined, version: string, reply: Reply): boolean {
+  const header = headerValue(headers, IF_NONE_MATCH);
+  if (header === undefined) return false;
+  if (reply.matches.includes(header)) return true;
+  const known = taggedVersions(header);
+  return known.includes('*') || known.includes(version);
+}
+
+/** The GET body of a snapshot, serialized once (HEAD and 304 never serialize it). */
+function listBody(snapshot: PoolSnapshot, reply: Reply): Buffer {
+  if (reply.body === undefined) {
+    const { path, personas, version, problem } = snapshot;
+    reply.body = Buffer.from(JSON.stringify({ path, personas, version, problem }));
+  }
+  return reply.body;
+}
+
+/** The GET/HEAD answer from a snapshot: 304 when `If-None-Match` lists its version. */
+function answer(snapshot: PoolSnapshot, reply: Reply, request: PersonasRequest): PersonasResponse {
+  const { etag } = reply;
+  const { headers } = request;
+  if (matchesWhole(headers, reply) || listsVersion(headers, snapshot.version, reply)) {
+    return { status: 304, headers: { etag, 'cache-control': NO_CACHE }, body: null };
+  }
+  const body = request.method === 'HEAD' ? null : listBody(snapshot, reply);
+  return { status: 200, headers: { 'content-type': JSON_TYPE, etag, 'cache-control': NO_CACHE }, body };
+}
+
+/**
+ * Answers a GET or HEAD (the role already checked) from the pool as of this turn of the event loop.
+ *
+ * @param pool - The pool.
+ * @param request - The request.
+ * @returns The answer itself once this turn's snapshot is in; else a promise of it, which rejects
+ * with whatever the pool's `snapshot()` rejects with.
+ */
+export function readThisTurn(pool: PoolAccess, request: PersonasRequest): PersonasResponse | Promise<PersonasResponse> {
+  const turn = turnOf(pool);
+  const { snapshot } = turn;
+  if (snapshot === undefined) return turn.pending.then((taken) => answer(taken, replyOf(taken), request));
+  turn.reply ??= replyOf(snapshot);
+  return answer(snapshot, turn.reply, request);
+}
