@@ -7,6 +7,7 @@ import { acquireLock, LockError, type HeldLock } from './lock.js';
 import { inspectPersonas } from './parse.js';
 import { poolOptions, type PersonaPoolOptions } from './pool-options.js';
 import { locatePool, statOf, type Stat } from './resolve-path.js';
+import { stampOf, unchanged, type Stamp } from './stamp.js';
 import type { EmailPersona } from './schema.js';
 import { readPoolFile, readPoolFileSync, toSnapshot, writtenSnapshot, type FileRead, type PoolSnapshot } from './snapshot.js';
 
@@ -38,14 +39,10 @@ export interface ReplaceResult {
   readonly version: string;
 }
 
-function sameFile(a: BigIntStats, b: BigIntStats): boolean {
-  return a.mtimeNs === b.mtimeNs && a.size === b.size && a.ino === b.ino && a.dev === b.dev;
-}
-
 interface CacheEntry {
   readonly snapshot: PoolSnapshot;
-  /** The `fstat` of the handle the content was read from; undefined for the missing file. */
-  readonly stats: BigIntStats | undefined;
+  /** The stamp of the handle the content was read from; undefined for the missing file. */
+  readonly stamp: Stamp | undefined;
 }
 
 
@@ -74,6 +71,8 @@ const WRITE_REASONS: Readonly<Record<string, string>> = {
 export class PersonaPool {
   readonly #options: PersonaPoolOptions;
   readonly #cache = new Map<string, CacheEntry>();
+  /** Whether cache hits check with the bigint `stat`: once a file's inode or device is too large for a number. */
+  #bigintStat = false;
   #queue: Promise<unknown> = Promise.resolve();
 
   /**
@@ -169,20 +168,26 @@ export class PersonaPool {
   }
 
   #locate(): { path: string; stat: Stat } {
-    return locatePool(this.#options);
+    return locatePool(this.#options, this.#bigintStat);
   }
 
   #hit(language: string, path: string, stat: Stat): PoolSnapshot | undefined {
     const entry = this.#cache.get(language);
     if (entry === undefined || entry.snapshot.path !== path || stat instanceof Error) return undefined;
-    const fresh = stat === undefined ? entry.stats === undefined : entry.stats !== undefined && sameFile(entry.stats, stat);
-    return fresh ? entry.snapshot : undefined;
+    return unchanged(entry.stamp, stat) ? entry.snapshot : undefined;
+  }
+
+  /** Caches a snapshot with the stamp of its content; a stamp numbers cannot hold switches the pool to bigint `stat`s. */
+  #remember(language: string, snapshot: PoolSnapshot, stats: BigIntStats | undefined): void {
+    const stamp = stats === undefined ? undefined : stampOf(stats);
+    if (stamp?.numbers === null) this.#bigintStat = true;
+    this.#cache.set(language, { snapshot, stamp });
   }
 
   #store(language: string, path: string, read: FileRead): PoolSnapshot {
     const snapshot = toSnapshot(path, read, language);
     if (read.kind === 'failed') this.#cache.delete(language);
-    else this.#cache.set(language, { snapshot, stats: read.kind === 'read' ? read.stats : undefined });
+    else this.#remember(language, snapshot, read.kind === 'read' ? read.stats : undefined);
     return snapshot;
   }
 
@@ -197,7 +202,7 @@ export class PersonaPool {
     const lock = await this.#lock(path, target);
     try {
       const { languageDefault } = this.#options;
-      const current = this.#readSync(languageDefault, path, statOf(path)).version;
+      const current = this.#readSync(languageDefault, path, statOf(path, this.#bigintStat)).version;
       if (options.ifMatch !== undefined && options.ifMatch !== current) {
         throw new PersonaPoolError('VERSION_MISMATCH', `The persona pool ${path} changed since version ${options.ifMatch} (now ${current}): reload it and apply your change again`);
       }
@@ -206,7 +211,7 @@ export class PersonaPool {
       // The personas just validated are what the file will hold: hashed and frozen while the disk
       // syncs, and cached as they are, not parsed again.
       const { stats, made: snapshot } = await this.#write(path, target, bytes, lock, () => writtenSnapshot(path, personas, bytes));
-      this.#cache.set(languageDefault, { snapshot, stats });
+      this.#remember(languageDefault, snapshot, stats);
       log('replaced %s: %d personas, %d rejected', path, snapshot.personas.length, rejected.length);
       return { path, personas: snapshot.personas, rejected, version: snapshot.version };
     } finally {

@@ -1,20 +1,21 @@
-import fs, { type BigIntStats } from 'node:fs';
+import fs, { type BigIntStats, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { PersonaPoolOptions } from './pool-options.js';
 
-/** A path's bigint `stat`: undefined when missing, the error when it could not be taken. */
-export type Stat = BigIntStats | undefined | Error;
+/** A path's `stat`, in numbers or bigints: undefined when missing, the error when it could not be taken. */
+export type Stat = Stats | BigIntStats | undefined | Error;
 
 /**
  * Stats a path, never throwing.
  *
  * @param path - Any path.
- * @returns Its bigint stats, undefined when missing, or the error.
+ * @param bigint - Whether to take the bigint `stat` (exact for any inode) rather than the plain one.
+ * @returns Its stats, undefined when missing, or the error.
  */
-export function statOf(path: string): Stat {
+export function statOf(path: string, bigint = false): Stat {
   try {
-    return fs.statSync(path, { bigint: true, throwIfNoEntry: false });
+    return bigint ? fs.statSync(path, { bigint: true, throwIfNoEntry: false }) : fs.statSync(path, { throwIfNoEntry: false });
   } catch (error) {
     return error as Error;
   }
@@ -39,18 +40,19 @@ function expandHome(path: string): string {
  * folder is writable; else the user path. It writes nothing.
  *
  * @param options - The pool's options.
+ * @param bigint - Whether to take the bigint `stat`.
  * @returns The path, and its `stat`.
  */
-export function locatePool(options: PersonaPoolOptions): { path: string; stat: Stat } {
+export function locatePool(options: PersonaPoolOptions, bigint = false): { path: string; stat: Stat } {
   const { path, env, envVar, systemPath, userPath } = options;
-  if (path !== undefined) return { path, stat: statOf(path) };
+  if (path !== undefined) return { path, stat: statOf(path, bigint) };
   const fromEnv = env[envVar];
   if (fromEnv !== undefined && fromEnv.trim() !== '') {
     const expanded = expandHome(fromEnv);
-    return { path: expanded, stat: statOf(expanded) };
+    return { path: expanded, stat: statOf(expanded, bigint) };
   }
-  const system = statOf(systemPath);
+  const system = statOf(systemPath, bigint);
   if (system !== undefined && !(system instanceof Error)) return { path: systemPath, stat: system };
   if (writableFolder(systemPath)) return { path: systemPath, stat: system };
-  return { path: userPath, stat: statOf(userPath) };
+  return { path: userPath, stat: statOf(userPath, bigint) };
 }

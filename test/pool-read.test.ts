@@ -135,8 +135,32 @@ describe('the cache', () => {
     const read = vi.spyOn(fs, 'readFileSync');
     pool.loadSync();
     expect(stat).toHaveBeenCalledTimes(1);
+    // The plain stat, not the bigint one: Node builds no bigints for a hit.
+    expect(stat.mock.calls[0]?.[1]).toEqual({ throwIfNoEntry: false });
     expect(open).not.toHaveBeenCalled();
     expect(read).not.toHaveBeenCalled();
+  });
+
+  it('re-reads a same-size, same-inode rewrite whose mtime moved by one microsecond', () => {
+    const seconds = 1_764_460_800.000_001;
+    write([persona(1)]);
+    fs.utimesSync(file, seconds, seconds);
+    pool.loadSync();
+    const { ino } = fs.statSync(file);
+    write([persona(2)]);
+    fs.utimesSync(file, seconds, seconds + 0.000_001);
+    expect(fs.statSync(file).ino).toBe(ino);
+    expect(pool.loadSync()[0]?.name).toBe('Persona 2');
+  });
+
+  it('checks with the bigint stat once a file has an inode a number cannot hold', () => {
+    write([persona(1)]);
+    const fstat = fs.fstatSync.bind(fs);
+    vi.spyOn(fs, 'fstatSync').mockImplementationOnce((fd, options) => Object.create(fstat(fd, options), { ino: { value: 2n ** 60n } }) as fs.BigIntStats);
+    pool.loadSync();
+    const stat = vi.spyOn(fs, 'statSync');
+    pool.loadSync();
+    expect(stat.mock.calls[0]?.[1]).toEqual({ bigint: true, throwIfNoEntry: false });
   });
 
   it('costs one synchronous stat on an async hit: no thread-pool call', async () => {
