@@ -1,7 +1,8 @@
-// The HTTP server of rows 7–8, in its own process: `node server.mjs <file>`. It listens on three
+// The HTTP server of rows 7–8, in its own process: `node server.mjs <file>`. It listens on four
 // loopback ports, `ours` (handlePersonasRequest on the pool of <file>), `bare` (a node:http
-// handler answering the same status, headers and bytes from constants) and `awaited` (bare behind
-// one `await`, a reference), and prints `{ ours, bare, awaited, etag }` once all listen.
+// handler answering the same status, headers and bytes from constants), and two references:
+// `awaited` (bare behind one `await`) and `memory` (ours on a pool held in memory, so no `stat`).
+// It prints `{ ours, bare, awaited, memory, etag }` once all listen.
 import http from 'node:http';
 import { handlePersonasRequest, PersonaPool } from '../../dist/index.js';
 
@@ -9,10 +10,12 @@ const [file] = process.argv.slice(2);
 const pool = new PersonaPool({ path: file });
 const user = { role: 'viewer' };
 
-async function ours(req, res) {
-  const { status, headers, body } = await handlePersonasRequest({ pool, method: req.method, user, headers: req.headers });
-  res.writeHead(status, headers).end(body ?? undefined);
-}
+/** The mount of rows 7–8: handlePersonasRequest on `served`, its answer sent as it is. */
+const mount = (served) =>
+  async function ours(req, res) {
+    const { status, headers, body } = await handlePersonasRequest({ pool: served, method: req.method, user, headers: req.headers });
+    res.writeHead(status, headers).end(body ?? undefined);
+  };
 
 // The constants of the bare server: exactly what ours answers for this file, taken once.
 const first = await handlePersonasRequest({ pool, method: 'GET', user, headers: {} });
@@ -26,6 +29,10 @@ function bare(req, res) {
   if (req.headers['if-none-match'] === ETAG) res.writeHead(304, HEADERS_304).end();
   else res.writeHead(200, HEADERS_200).end(BODY);
 }
+
+/** The pool's snapshot held in memory: what the handler costs without the `stat` that keeps GET current. */
+const held = await pool.snapshot();
+const memory = { snapshot: () => Promise.resolve(held), replace: () => Promise.reject(new Error('read only')) };
 
 /** The bare handler behind one `await`: what answering through any promise costs by itself. */
 async function awaited(req, res) {
@@ -41,4 +48,5 @@ const listen = (handler) =>
 
 // A clean exit on SIGTERM, so `node --cpu-prof server.mjs` writes its profile.
 process.on('SIGTERM', () => process.exit(0));
-process.stdout.write(`${JSON.stringify({ ours: await listen(ours), bare: await listen(bare), awaited: await listen(awaited), etag: ETAG })}\n`);
+const ports = { ours: await listen(mount(pool)), bare: await listen(bare), awaited: await listen(awaited), memory: await listen(mount(memory)) };
+process.stdout.write(`${JSON.stringify({ ...ports, etag: ETAG })}\n`);
