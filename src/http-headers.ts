@@ -1,3 +1,6 @@
+/** The `content-type` of every JSON answer. */
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
 /** Anything with a fetch-style `get(name)`: a `Headers` object (Hono's `c.req.raw.headers`, fetch). */
 export interface HeadersLike {
   /**

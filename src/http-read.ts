@@ -1,8 +1,7 @@
-import { etagOf, headerValue, taggedVersions, type RequestHeaders } from './http-headers.js';
+import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './http-headers.js';
 import type { PersonasRequest, PersonasResponse, PoolAccess } from './http.js';
 import type { PoolSnapshot } from './snapshot.js';
 
-const JSON_TYPE = 'application/json; charset=utf-8';
 const NO_CACHE = 'no-cache';
 const IF_NONE_MATCH = 'if-none-match';
 

@@ -1,6 +1,6 @@
 import createDebug from 'debug';
 import { PersonaPoolError } from './errors.js';
-import { etagOf, headerValue, taggedVersions, type RequestHeaders } from './http-headers.js';
+import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './http-headers.js';
 import { forgetTurn, readThisTurn } from './http-read.js';
 import type { PersonaPool, ReplaceResult } from './pool.js';
 import { requireAdmin, requireViewer, type PoolUser } from './roles.js';
@@ -64,7 +64,6 @@ export interface PersonasResponse {
 export type PersonasHandler = (request: PersonasRequest) => Promise<PersonasResponse>;
 
 const ALLOW = 'GET, HEAD, PUT';
-const JSON_TYPE = 'application/json; charset=utf-8';
 const NAME_FIELDS = ['username', 'name', 'email', 'id'] as const;
 
 function userLabel(user: PoolUser): string {

@@ -45,7 +45,6 @@ interface CacheEntry {
   readonly stamp: Stamp | undefined;
 }
 
-
 const WRITE_REASONS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',

@@ -13,7 +13,7 @@ export type Stat = Stats | BigIntStats | undefined | Error;
  * @param bigint - Whether to take the bigint `stat` (exact for any inode) rather than the plain one.
  * @returns Its stats, undefined when missing, or the error.
  */
-export function statOf(path: string, bigint = false): Stat {
+export function statOf(path: string, bigint: boolean): Stat {
   try {
     return bigint ? fs.statSync(path, { bigint: true, throwIfNoEntry: false }) : fs.statSync(path, { throwIfNoEntry: false });
   } catch (error) {
@@ -43,7 +43,7 @@ function expandHome(path: string): string {
  * @param bigint - Whether to take the bigint `stat`.
  * @returns The path, and its `stat`.
  */
-export function locatePool(options: PersonaPoolOptions, bigint = false): { path: string; stat: Stat } {
+export function locatePool(options: PersonaPoolOptions, bigint: boolean): { path: string; stat: Stat } {
   const { path, env, envVar, systemPath, userPath } = options;
   if (path !== undefined) return { path, stat: statOf(path, bigint) };
   const fromEnv = env[envVar];

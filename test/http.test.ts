@@ -137,12 +137,11 @@ describe('GET and HEAD', () => {
   });
 
   it('takes a new snapshot after a PUT, even within the same turn', async () => {
-    const versions = ['1', '2'];
     const snapshotAt = (version: string): PoolSnapshot => ({ path: '/p', personas: [], version, problem: null });
     let current = snapshotAt('1');
     const pool: PoolAccess = {
       snapshot: vi.fn(() => Promise.resolve(current)),
-      replace: () => ((current = snapshotAt(versions[1] ?? '')), Promise.resolve({ path: '/p', personas: [], rejected: [], version: current.version })),
+      replace: () => ((current = snapshotAt('2')), Promise.resolve({ path: '/p', personas: [], rejected: [], version: current.version })),
     };
     const handle = createPersonasHandler({ pool });
     const tagged = async (method: string) => (await handle({ method, user: ADMIN, body: { personas: [] } })).headers.etag;
