@@ -12,6 +12,7 @@ export type { Inspection, ParseOptions, PersonaSource, SourceProblem } from './p
 export { PersonaPool } from './pool.js';
 export { POOL_DEFAULTS } from './pool-options.js';
 export type { PersonaPoolOptions } from './pool-options.js';
+export type { OptionsInput } from './options.js';
 export type { ReadOptions, ReplaceOptions, ReplaceResult } from './pool.js';
 export { codePointLength, EmailPersonaSchema, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from './schema.js';
 export type { CodePointsAction } from './schema.js';

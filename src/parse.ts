@@ -3,11 +3,12 @@ import * as v from 'valibot';
 import type { PersonaIssue, RejectedPersona } from './errors.js';
 import { acceptPersona, REJECT } from './fast-accept.js';
 import { locateJsonError } from './json-error.js';
+import type { OptionsInput } from './options.js';
 import { EmailPersonaSchema, type EmailPersona } from './schema.js';
 
 const log = createDebug('persona-pool:parse');
 
-/** Options of {@link parsePersonas} and {@link inspectPersonas}. */
+/** Options of {@link parsePersonas} and {@link inspectPersonas}; they take any of them, `undefined` meaning the default. */
 export interface ParseOptions {
   /** The language given to personas whose `language` is null or absent. Default `en`. */
   readonly languageDefault: string;
@@ -117,7 +118,7 @@ function validate(entry: unknown, languageDefault: string): EmailPersona | Perso
  * for (const { index, issues } of rejected) console.warn(index, issues);
  * ```
  */
-export function inspectPersonas(raw: PersonaSource, options: Readonly<Partial<ParseOptions>> = {}): Inspection {
+export function inspectPersonas(raw: PersonaSource, options: OptionsInput<ParseOptions> = {}): Inspection {
   // `??`, not a spread: an explicit `languageDefault: undefined` from JavaScript still means the default.
   const languageDefault = options?.languageDefault ?? DEFAULTS.languageDefault;
   const source = toList(raw);
@@ -152,7 +153,7 @@ export function inspectPersonas(raw: PersonaSource, options: Readonly<Partial<Pa
  * personas[0]?.tone; // 'formal'
  * ```
  */
-export function parsePersonas(raw: PersonaSource, options: Readonly<Partial<ParseOptions>> = {}): EmailPersona[] {
+export function parsePersonas(raw: PersonaSource, options: OptionsInput<ParseOptions> = {}): EmailPersona[] {
   const { personas, rejected, problem } = inspectPersonas(raw, options);
   if (problem) log('no personas: %s: %s', problem.code, problem.message);
   for (const { index, issues } of rejected) {

@@ -1,8 +1,9 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PersonaPoolError } from './errors.js';
+import { withDefaults, type OptionsInput } from './options.js';
 
-/** Options of `PersonaPool`; see docs/pool.md. */
+/** Options of `PersonaPool`; see docs/pool.md. The constructor takes any of them ({@link OptionsInput}): `undefined` means the default. */
 export interface PersonaPoolOptions {
   /** A fixed pool file; when set, path resolution is skipped. */
   readonly path: string | undefined;
@@ -64,13 +65,14 @@ function checkOptions(options: PersonaPoolOptions): PersonaPoolOptions {
 }
 
 /**
- * The options of a pool: the defaults, then `options`, checked once.
+ * The options of a pool: the defaults, then `options`, checked once. An option set to `undefined`
+ * is its default.
  *
  * @param options - What the caller set.
  * @returns The complete options.
  * @throws {PersonaPoolError} `INVALID_OPTION` for a malformed option.
  */
-export function poolOptions(options: Readonly<Partial<PersonaPoolOptions>>): PersonaPoolOptions {
+export function poolOptions(options: OptionsInput<PersonaPoolOptions>): PersonaPoolOptions {
   const userPath = join(homedir(), '.decnet', 'email_personas.json');
-  return checkOptions({ ...POOL_DEFAULTS, env: process.env, userPath, ...options });
+  return checkOptions(withDefaults<PersonaPoolOptions>({ ...POOL_DEFAULTS, env: process.env, userPath }, options));
 }

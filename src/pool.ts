@@ -5,6 +5,7 @@ import { removeLeftovers, resolveLinks, writeFileAtomic, type AtomicWrite } from
 import { PersonaPoolError, type RejectedPersona } from './errors.js';
 import { acquireLock, LockError, type HeldLock } from './lock.js';
 import { inspectPersonas } from './parse.js';
+import type { OptionsInput } from './options.js';
 import { poolOptions, type PersonaPoolOptions } from './pool-options.js';
 import { locatePool, statOf, type Stat } from './resolve-path.js';
 import { stampOf, unchanged, type Stamp } from './stamp.js';
@@ -17,8 +18,8 @@ const UTF8 = new TextEncoder();
 
 /** Options of a read: the language default for this call. */
 export interface ReadOptions {
-  /** The language of personas without one, for this call; default: the pool's `languageDefault`. */
-  readonly languageDefault?: string;
+  /** The language of personas without one, for this call; default (also when `undefined`): the pool's `languageDefault`. */
+  readonly languageDefault?: string | undefined;
 }
 
 /** Options of {@link PersonaPool.replace}. */
@@ -75,10 +76,10 @@ export class PersonaPool {
   #queue: Promise<unknown> = Promise.resolve();
 
   /**
-   * @param options - Any of {@link PersonaPoolOptions}; checked once, here.
+   * @param options - Any of {@link PersonaPoolOptions}, each `undefined` meaning its default; checked once, here.
    * @throws {PersonaPoolError} `INVALID_OPTION` for a malformed option.
    */
-  constructor(options: Readonly<Partial<PersonaPoolOptions>> = {}) {
+  constructor(options: OptionsInput<PersonaPoolOptions> = {}) {
     this.#options = poolOptions(options);
   }
 
