@@ -31,7 +31,7 @@ interface Dataset {
 
 type Config = v.Config<v.BaseIssue<unknown>>;
 /** Returns the output, or REJECT where valibot would report an issue. */
-type Accept = (value: unknown, config: Config) => unknown;
+export type Accept = (value: unknown, config: Config) => unknown;
 
 /** What the fast path answers for anything it does not accept: `v.safeParse` then says why. */
 export const REJECT: unique symbol = Symbol('reject');

@@ -1,7 +1,8 @@
 import createDebug from 'debug';
 import * as v from 'valibot';
 import type { PersonaIssue, RejectedPersona } from './errors.js';
-import { acceptPersona, REJECT } from './fast-accept.js';
+import { REJECT } from './fast-accept.js';
+import { fastAccept } from './fast-self-check.js';
 import { locateJsonError } from './json-error.js';
 import type { OptionsInput } from './options.js';
 import { EmailPersonaSchema, type EmailPersona } from './schema.js';
@@ -89,7 +90,7 @@ function validate(entry: unknown, languageDefault: string): EmailPersona | Perso
   }
   let accepted: unknown;
   try {
-    accepted = acceptPersona(entry, v.getGlobalConfig());
+    accepted = fastAccept(entry);
   } catch {
     // A getter or proxy that throws: valibot reads the entry again, and throws its own error.
     accepted = REJECT;
