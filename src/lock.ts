@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
 import type Lockfile from 'proper-lockfile';
+import { claimLock, removeDeadOwnersLock, removeLockFolder } from './lock-owner.js';
 
 const log = createDebug('persona-pool:lock');
 
@@ -55,12 +56,15 @@ function callback(operation: () => unknown, done: Callback): void {
 /**
  * The file system proper-lockfile uses: its calls (mkdir, stat, utimes, rmdir of the lock folder)
  * take microseconds, less than the thread-pool round trip of the asynchronous calls, so they run
- * synchronously and answer on the next tick, keeping proper-lockfile's callback contract.
+ * synchronously and answer on the next tick, keeping proper-lockfile's callback contract. Its
+ * `rmdir` removes the owner file first; `rmdirSync` is what its exit handler calls, so a lock held
+ * when the process exits (Ctrl-C included) is removed.
  */
 const lockFs = {
   mkdir: (path: string, done: Callback) => callback(() => fs.mkdirSync(path), done),
   stat: (path: string, done: Callback) => callback(() => fs.statSync(path), done),
-  rmdir: (path: string, done: Callback) => callback(() => fs.rmdirSync(path), done),
+  rmdir: (path: string, done: Callback) => callback(() => removeLockFolder(path), done),
+  rmdirSync: removeLockFolder,
   utimes: (path: string, atime: Date, mtime: Date, done: Callback) => callback(() => fs.utimesSync(path, atime, mtime), done),
 };
 
@@ -85,7 +89,8 @@ function removeFutureLock(lockPath: string): void {
 
 /**
  * Takes the cross-process lock of `target` (the folder `<target>.lock`), waiting a bounded time.
- * The file need not exist. Only a held lock is retried; any other error fails at once.
+ * The file need not exist. Only a held lock is retried; any other error fails at once. The lock
+ * records its owner; one held by a process of this host that is gone is taken over at once.
  *
  * @param target - The file to lock.
  * @param options - Lock timing.
@@ -112,6 +117,7 @@ export async function acquireLock(target: string, options: LockOptions): Promise
           compromise = error;
         },
       });
+      claimLock(lockPath);
       const assertHeld = () => {
         if (compromise) throw compromise;
       };
@@ -120,6 +126,7 @@ export async function acquireLock(target: string, options: LockOptions): Promise
       return { assertHeld, release: releaseOnce };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
+      if (code === 'ELOCKED' && removeDeadOwnersLock(lockPath, options.staleMs)) continue;
       if (code !== 'ELOCKED' || Date.now() >= deadline) throw new LockError(code, error);
       await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
     }
