@@ -49,7 +49,7 @@ Options:
   -o, --output <path>  Install the pool here (wins over --pool and $DECNET_REALISM_PERSONAS)
 ${POOL_OPTION}
 ${HELP_OPTION}`,
-  validate: `Usage: persona-pool validate <file>
+  validate: `Usage: persona-pool validate <file> [--pool <path>]
 
 Check <file> as import does and list every invalid entry with its reasons.
 Nothing is written. Exit 0 if every entry is valid, 1 otherwise.

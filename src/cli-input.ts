@@ -4,9 +4,12 @@ import { printable, type Output } from './cli-io.js';
 import { inspectPersonas, toList } from './parse.js';
 import type { EmailPersona } from './schema.js';
 import { POOL_DEFAULTS } from './pool-options.js';
+import { rememberValidation } from './validated.js';
 
 /** The most entries a pool takes: `PersonaPool`'s default `maxPersonas`, which the command line keeps. */
 const MAX_PERSONAS = POOL_DEFAULTS.maxPersonas;
+/** The language of personas without one: `PersonaPool`'s default, which the command line keeps. */
+const LANGUAGE_DEFAULT = POOL_DEFAULTS.languageDefault;
 
 /** A persona file that holds at least one valid persona. */
 export interface CheckedFile {
@@ -88,6 +91,7 @@ function noneValid(file: string, list: readonly unknown[], rejected: readonly Re
 
 /**
  * Reads and validates a persona file as `PersonaPool.replace` would, and reports why it is unusable.
+ * The validation is remembered with the list, so a `replace` of `list` does not validate it again.
  *
  * @param file - The file, as given on the command line.
  * @param out - Where failures are reported.
@@ -105,7 +109,9 @@ export function checkFile(file: string, out: Output): CheckedFile | 1 {
   if (list.length > MAX_PERSONAS) {
     return out.fail(`Too many personas in ${file}: ${list.length}, the limit is ${MAX_PERSONAS}: split or trim the list`);
   }
-  const { personas, rejected } = inspectPersonas(list);
+  const { personas, rejected } = inspectPersonas(list, { languageDefault: LANGUAGE_DEFAULT });
+  // `import` hands the list to PersonaPool.replace, which takes this validation instead of making its own.
+  rememberValidation(list, LANGUAGE_DEFAULT, { personas, rejected });
   if (personas.length === 0) return noneValid(file, list, rejected, out);
   return { file, list, personas, rejected };
 }

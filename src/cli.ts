@@ -10,7 +10,8 @@ type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 const COMMON = { pool: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const satisfies OptionSpec;
 
-const OPTIONS: Readonly<Record<Command, OptionSpec>> = {
+/** Each command's options, as `util.parseArgs` takes them: every one is listed in the command's help (a test checks). */
+export const OPTIONS: Readonly<Record<Command, OptionSpec>> = {
   import: { ...COMMON, output: { type: 'string', short: 'o' } },
   validate: COMMON,
   show: { ...COMMON, json: { type: 'boolean' } },

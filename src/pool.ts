@@ -10,6 +10,7 @@ import { poolOptions, type PersonaPoolOptions } from './pool-options.js';
 import { locatePool, statOf, type Stat } from './resolve-path.js';
 import { stampOf, unchanged, type Stamp } from './stamp.js';
 import type { EmailPersona } from './schema.js';
+import { recallValidation } from './validated.js';
 import { readPoolFile, readPoolFileSync, toSnapshot, writtenSnapshot, type FileRead, type PoolSnapshot } from './snapshot.js';
 
 const log = createDebug('persona-pool:pool');
@@ -227,7 +228,7 @@ export class PersonaPool {
     if (entries.length > maxPersonas) {
       throw new PersonaPoolError('TOO_MANY', `Too many personas: ${entries.length}, the limit is ${maxPersonas}: trim the list or raise maxPersonas`);
     }
-    const { personas, rejected } = inspectPersonas(entries, { languageDefault });
+    const { personas, rejected } = recallValidation(entries, languageDefault) ?? inspectPersonas(entries, { languageDefault });
     if (entries.length > 0 && personas.length === 0) {
       const reasons = rejected.slice(0, 3).map(({ index, issues }) => `#${index}: ${issues.map((issue) => issue.message).join(', ')}`);
       const message = `Persona validation failed: no entry is valid. Each persona needs name, email (as user@domain.tld) and role. First reasons: ${reasons.join('; ')}`;
