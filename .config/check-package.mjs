@@ -1,6 +1,6 @@
 // `npm run check:package`: packs the package once (`npm pack` runs `prepare`, the build) and checks
-// the tarball: only allowed files, publint --strict and attw (profile esm-only) silent, then the
-// consumer smoke test (smoke-consumer.mjs). Every step is timed; any failure exits 1.
+// the tarball: only allowed files, the links of package.json, publint --strict and attw (profile
+// esm-only) silent, then the consumer smoke test (smoke-consumer.mjs). Every step is timed; any failure exits 1.
 // KEEP_TMP=1 keeps the temporary folder for a post-mortem.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -77,6 +77,14 @@ if (packed) {
     ];
     if (problems.length > 0) throw new Error(problems.join('\n'));
     return `${paths.length} files, all allowed`;
+  });
+
+  await step('package.json links (repository, homepage, bugs)', () => {
+    const { repository, homepage, bugs } = manifest;
+    const links = { 'repository.url': repository?.url, homepage, 'bugs.url': bugs?.url };
+    const missing = Object.entries(links).filter(([, url]) => !/^(?:git\+)?https:\/\/\S+$/.test(String(url ?? '')));
+    if (missing.length > 0) throw new Error(`missing or not an https URL: ${missing.map(([name]) => name).join(', ')}`);
+    return `${repository.url}; the README's relative links resolve against it on the registry`;
   });
 
   await step('publint --strict', async () => {
