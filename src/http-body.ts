@@ -110,7 +110,8 @@ function parseJson(bytes: Uint8Array): unknown {
  * @param maxBodyBytes - The most bytes accepted. Default 16 MiB.
  * @returns The parsed JSON value (any value: the handler then checks it is `{ "personas": [...] }`).
  * @throws {PersonaPoolError} `UNSUPPORTED_MEDIA_TYPE` (415), `BODY_TOO_LARGE` (413), `INVALID_BODY`
- * (400: empty, not UTF-8, not JSON, or cut short).
+ * (400: empty, not UTF-8, not JSON, or cut short); `INVALID_OPTION` for a `maxBodyBytes` that is not
+ * a whole number ≥ 0 (`undefined` is the default).
  *
  * @example
  * ```ts
@@ -119,6 +120,9 @@ function parseJson(bytes: Uint8Array): unknown {
  * ```
  */
 export async function readJsonBody(rawBody: RawBody, headers: RequestHeaders | undefined, maxBodyBytes: number = MAX_BODY_BYTES): Promise<unknown> {
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) {
+    throw new PersonaPoolError('INVALID_OPTION', `readJsonBody: maxBodyBytes must be a whole number of bytes ≥ 0, got ${String(maxBodyBytes)}`);
+  }
   checkContentType(headerValue(headers, 'content-type'));
   if (Number(headerValue(headers, 'content-length')) > maxBodyBytes) throw tooLarge(maxBodyBytes);
   if (rawBody === null) return parseJson(new Uint8Array(0));

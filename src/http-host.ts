@@ -1,4 +1,3 @@
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { JSON_TYPE } from './http-headers.js';
 
@@ -32,17 +31,17 @@ export function requestPath(target: string | undefined): string | undefined {
   return end === -1 ? path : path.slice(0, end);
 }
 
-/** The answer of node's own `clientError` default for an error code, in the wire format. */
-function clientAnswer(code: string | undefined): { status: number; detail: string } {
+/** The answer node's own `clientError` default gives to an error code, with a body in the wire format. */
+function clientAnswer(code: string | undefined): { status: string; detail: string } {
   switch (code) {
     case 'HPE_HEADER_OVERFLOW':
-      return { status: 431, detail: 'The request headers are too large: send fewer or shorter headers' };
+      return { status: '431 Request Header Fields Too Large', detail: 'The request headers are too large: send fewer or shorter headers' };
     case 'HPE_CHUNK_EXTENSIONS_OVERFLOW':
-      return { status: 413, detail: 'The request chunk extensions are too large' };
+      return { status: '413 Payload Too Large', detail: 'The request chunk extensions are too large' };
     case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return { status: 408, detail: 'The request took too long to arrive: send it again' };
+      return { status: '408 Request Timeout', detail: 'The request took too long to arrive: send it again' };
     default:
-      return { status: 400, detail: `The request is not valid HTTP (${code ?? 'unknown error'}): the server could not read it` };
+      return { status: '400 Bad Request', detail: `The request is not valid HTTP (${code ?? 'unknown error'}): the server could not read it` };
   }
 }
 
@@ -71,6 +70,6 @@ export function onClientError(error: Error & { readonly code?: string }, socket:
   }
   const { status, detail } = clientAnswer(error.code);
   const body = JSON.stringify({ detail });
-  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: ${JSON_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
+  const head = `HTTP/1.1 ${status}\r\ncontent-type: ${JSON_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
   socket.end(head + body, () => socket.destroy());
 }

@@ -131,6 +131,16 @@ describe('readJsonBody', () => {
     expect((await failure(readJsonBody(null, JSON_HEADERS, 0))).code).toBe('INVALID_BODY');
   });
 
+  it('takes an undefined maxBodyBytes as its default, 16 MiB', async () => {
+    const at = (length: number) => readJsonBody(encode('[]'), { ...JSON_HEADERS, 'content-length': String(length) }, undefined);
+    expect(await at(16 * 1024 * 1024)).toEqual([]);
+    expect((await failure(at(16 * 1024 * 1024 + 1))).code).toBe('BODY_TOO_LARGE');
+  });
+
+  it.each([-1, 1.5, Number.NaN, Infinity, '10'])('refuses a maxBodyBytes of %j with INVALID_OPTION', async (limit) => {
+    expect((await failure(readJsonBody(encode('[]'), JSON_HEADERS, limit as number))).code).toBe('INVALID_OPTION');
+  });
+
   it('ignores a Content-Length that is not a number', async () => {
     expect(await readJsonBody(encode('[]'), { ...JSON_HEADERS, 'content-length': 'many' }, 10)).toEqual([]);
   });
