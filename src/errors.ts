@@ -22,6 +22,12 @@ export interface RejectedPersona {
 export const ERROR_STATUS = {
   /** The personas given are not a JSON list. */
   NOT_A_LIST: 400,
+  /** A request body that is empty, not UTF-8, or not JSON. */
+  INVALID_BODY: 400,
+  /** A request body sent with a `Content-Type` that is not JSON (or none). */
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  /** A request body over the handler's `maxBodyBytes`. */
+  BODY_TOO_LARGE: 413,
   /** A non-empty list in which no entry is a valid persona. */
   ALL_INVALID: 400,
   /** More personas than the pool accepts (`maxPersonas`). */

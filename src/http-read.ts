@@ -1,5 +1,5 @@
 import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './http-headers.js';
-import type { PersonasRequest, PersonasResponse, PoolAccess } from './http.js';
+import type { PersonasRequest, PersonasResponse, PoolAccess } from './http-types.js';
 import type { PoolSnapshot } from './snapshot.js';
 
 const NO_CACHE = 'no-cache';

@@ -1,67 +1,22 @@
 import createDebug from 'debug';
 import { PersonaPoolError } from './errors.js';
-import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './http-headers.js';
+import { MAX_BODY_BYTES, readJsonBody } from './http-body.js';
+import { etagOf, headerValue, JSON_TYPE, taggedVersions } from './http-headers.js';
 import { forgetTurn, readThisTurn } from './http-read.js';
-import type { PersonaPool, ReplaceResult } from './pool.js';
+import type {
+  ListPersonasRequest,
+  PersonasHandler,
+  PersonasHandlerOptions,
+  PersonasRequest,
+  PersonasResponse,
+  PoolAccess,
+  ReplacePersonasRequest,
+} from './http-types.js';
+import type { ReplaceResult } from './pool.js';
 import { requireAdmin, requireViewer, type PoolUser } from './roles.js';
 import type { PoolSnapshot } from './snapshot.js';
 
 const log = createDebug('persona-pool:http');
-
-/** The part of a {@link PersonaPool} the HTTP core uses. */
-export type PoolAccess = Pick<PersonaPool, 'snapshot' | 'replace'>;
-
-/** What {@link listPersonas} needs. */
-export interface ListPersonasRequest {
-  /** The pool. */
-  readonly pool: PoolAccess;
-  /** The user object of the host's own authentication; null or undefined for anonymous. */
-  readonly user: unknown;
-}
-
-/** What {@link replacePersonas} needs. */
-export interface ReplacePersonasRequest extends ListPersonasRequest {
-  /** The request body, already parsed: `{ "personas": [...] }`. */
-  readonly body: unknown;
-  /** Write only if the pool's current `version` is this one (the unquoted ETag). */
-  readonly ifMatch?: string | undefined;
-}
-
-/** Options of {@link createPersonasHandler}. */
-export interface PersonasHandlerOptions {
-  /** The pool to serve. */
-  readonly pool: PoolAccess;
-  /** Answer 428 to a PUT without `If-Match`. Default `false`, so dashboards that never send it keep working. */
-  readonly requireIfMatch?: boolean | undefined;
-}
-
-/** One request, as the host's framework has it. */
-export interface PersonasRequest {
-  /** The HTTP method, upper-case, as node and fetch give it. */
-  readonly method: string;
-  /** The user object of the host's own authentication; null or undefined for anonymous. */
-  readonly user: unknown;
-  /** The body, already parsed as JSON by the host; read for PUT only. */
-  readonly body?: unknown;
-  /** node's `req.headers` (names in any case) or a fetch `Headers` object. */
-  readonly headers?: RequestHeaders | undefined;
-}
-
-/** The answer to send: header names lower-case; `body` the JSON bytes (UTF-8), or null for none (304, HEAD). */
-export interface PersonasResponse {
-  /** The HTTP status. */
-  readonly status: number;
-  /** The headers to send, names lower-case; a fresh object the host may add to. */
-  readonly headers: Record<string, string>;
-  /**
-   * The JSON to send, as UTF-8 bytes (a `Buffer`), or null for no body (304, HEAD). Bytes, not text,
-   * so a host sends the GET body of an unchanged pool without encoding it again on every request.
-   */
-  readonly body: Buffer | null;
-}
-
-/** A handler made by {@link createPersonasHandler}. It never rejects. */
-export type PersonasHandler = (request: PersonasRequest) => Promise<PersonasResponse>;
 
 const ALLOW = 'GET, HEAD, PUT';
 const NAME_FIELDS = ['username', 'name', 'email', 'id'] as const;
@@ -123,7 +78,7 @@ function jsonResponse(status: number, value: unknown, headers: Readonly<Record<s
 
 /**
  * An error answer in the wire format, `{ "detail": "..." }`: for what the host answers itself,
- * such as a body over its size limit (413).
+ * such as a path that is not the endpoint (404), or a failure of its own authentication (500).
  *
  * @param status - The HTTP status.
  * @param detail - What went wrong, for the dashboard.
@@ -131,7 +86,7 @@ function jsonResponse(status: number, value: unknown, headers: Readonly<Record<s
  *
  * @example
  * ```ts
- * send(res, errorResponse(413, 'Request body too large'));
+ * send(res, errorResponse(404, 'Not found'));
  * ```
  */
 export function errorResponse(status: number, detail: string): PersonasResponse {
@@ -145,7 +100,8 @@ function failure(error: unknown): PersonasResponse {
   }
   const { status, message: detail, rejected } = error;
   if (status >= 500) log('%s: %s', error.code, detail);
-  return jsonResponse(status, rejected === undefined ? { detail } : { detail, rejected });
+  const headers = error.code === 'METHOD_NOT_ALLOWED' ? { allow: ALLOW } : undefined;
+  return jsonResponse(status, rejected === undefined ? { detail } : { detail, rejected }, headers);
 }
 
 /** The version `If-Match` asks for: none for `*`; of a list, the current version when listed. */
@@ -156,68 +112,97 @@ async function expectedVersion(pool: PoolAccess, tags: readonly string[]): Promi
   return tags.includes(version) ? version : tags[0];
 }
 
-async function write(pool: PoolAccess, requireIfMatch: boolean, request: PersonasRequest): Promise<PersonasResponse> {
-  const { user, body } = request;
+/** The PUT body: `rawBody` read and parsed when given, else `body` as the host parsed it. */
+async function bodyOf(options: PersonasHandlerOptions, request: PersonasRequest): Promise<unknown> {
+  const { rawBody, headers } = request;
+  if (rawBody === undefined) return request.body;
+  return readJsonBody(rawBody, headers, options.maxBodyBytes ?? HANDLER_DEFAULTS.maxBodyBytes);
+}
+
+async function write(options: PersonasHandlerOptions, request: PersonasRequest): Promise<PersonasResponse> {
+  const { pool } = options;
+  const { user } = request;
   requireAdmin(user);
   const tags = taggedVersions(headerValue(request.headers, 'if-match'));
-  if (requireIfMatch && tags.length === 0) {
+  if ((options.requireIfMatch ?? HANDLER_DEFAULTS.requireIfMatch) && tags.length === 0) {
     throw new PersonaPoolError('PRECONDITION_REQUIRED', 'If-Match is required: send the ETag of the pool you edited, from its GET');
   }
+  const body = await bodyOf(options, request);
   const { path, personas, rejected, version } = await replacePersonas({ pool, user, body, ifMatch: await expectedVersion(pool, tags) });
   forgetTurn(pool);
   return jsonResponse(200, { path, personas, rejected, version, problem: null }, { etag: etagOf(version) });
 }
 
-/** Checks the handler's options (once per handler, or per call of the one-shot form); returns `requireIfMatch`. */
-function checkOptions(options: PersonasHandlerOptions): boolean {
+/**
+ * The defaults of the options of {@link createPersonasHandler} and {@link handlePersonasRequest};
+ * an option left out or `undefined` takes its default.
+ */
+export const HANDLER_DEFAULTS = {
+  /** Off, so dashboards that never send `If-Match` keep working. */
+  requireIfMatch: false,
+  /** 16 MiB, the pool's own default `maxBytes`: any pool the pool reads can be sent. */
+  maxBodyBytes: MAX_BODY_BYTES,
+} as const satisfies Required<Omit<PersonasHandlerOptions, 'pool'>>;
+
+function invalidOption(message: string): PersonaPoolError {
+  return new PersonaPoolError('INVALID_OPTION', `The persona handler ${message}`);
+}
+
+/** Checks the handler's options (once per handler, or per call of the one-shot form), allocating nothing. */
+function checkOptions(options: PersonasHandlerOptions): void {
   const pool = options?.pool as Partial<PoolAccess> | undefined;
   if (typeof pool?.snapshot !== 'function' || typeof pool.replace !== 'function') {
-    throw new PersonaPoolError('INVALID_OPTION', 'The persona handler needs the option pool, a PersonaPool');
+    throw invalidOption('needs the option pool, a PersonaPool');
   }
-  const requireIfMatch = options.requireIfMatch ?? false;
+  const { requireIfMatch = HANDLER_DEFAULTS.requireIfMatch, maxBodyBytes = HANDLER_DEFAULTS.maxBodyBytes } = options;
   if (typeof requireIfMatch !== 'boolean') {
-    throw new PersonaPoolError('INVALID_OPTION', `The persona handler option requireIfMatch must be a boolean, got ${String(requireIfMatch)}`);
+    throw invalidOption(`option requireIfMatch must be a boolean, got ${String(requireIfMatch)}`);
   }
-  return requireIfMatch;
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) {
+    throw invalidOption(`option maxBodyBytes must be a whole number of bytes ≥ 0, got ${String(maxBodyBytes)}`);
+  }
 }
 
 /**
  * Makes the handler of `/api/v1/realism/personas`, framework-agnostic: the host passes the method,
- * its user object, the parsed body and the headers, and sends back `{ status, headers, body }`.
- * GET and HEAD need a viewer (or admin), PUT an admin; any other method gets 405. The handler
- * never rejects: errors become `{ "detail": "..." }` with their status, and an unexpected exception
- * a 500 "Internal error" (logged through `debug`, namespace `persona-pool:http`). See docs/http.md.
+ * its user object, the body (unread as `rawBody`, or parsed as `body`) and the headers, and sends
+ * back `{ status, headers, body }`. GET and HEAD need a viewer (or admin), PUT an admin; any other
+ * method gets 405. The handler never rejects: errors become `{ "detail": "..." }` with their
+ * status, and an unexpected exception a 500 "Internal error" (logged through `debug`, namespace
+ * `persona-pool:http`). See docs/http.md.
  *
- * @param options - The pool, and `requireIfMatch`; checked once, here.
+ * @param options - The pool, `requireIfMatch` and `maxBodyBytes`; checked once, here. An option
+ * left out or `undefined` takes its default ({@link HANDLER_DEFAULTS}).
  * @returns The handler.
  * @throws {PersonaPoolError} `INVALID_OPTION` for a missing pool or a malformed option.
  *
  * @example
  * ```ts
  * const handle = createPersonasHandler({ pool: new PersonaPool() });
- * const { status, headers, body } = await handle({ method: req.method, user, body: req.body, headers: req.headers });
+ * const { status, headers, body } = await handle({ method: req.method, user, rawBody: req, headers: req.headers });
  * res.writeHead(status, headers).end(body ?? undefined);
  * ```
  */
 export function createPersonasHandler(options: PersonasHandlerOptions): PersonasHandler {
-  const requireIfMatch = checkOptions(options);
-  const { pool } = options;
+  checkOptions(options);
+  const { pool, requireIfMatch = HANDLER_DEFAULTS.requireIfMatch, maxBodyBytes = HANDLER_DEFAULTS.maxBodyBytes } = options;
+  const settings: PersonasHandlerOptions = { pool, requireIfMatch, maxBodyBytes };
   return function handlePersonas(request: PersonasRequest): Promise<PersonasResponse> {
-    return handle(pool, requireIfMatch, request);
+    return handle(settings, request);
   };
 }
 
 /** One request, for both forms of the handler; GET is {@link listPersonas} inlined, with no `await`. */
-function handle(pool: PoolAccess, requireIfMatch: boolean, request: PersonasRequest): Promise<PersonasResponse> {
+function handle(options: PersonasHandlerOptions, request: PersonasRequest): Promise<PersonasResponse> {
   try {
     const { method } = request;
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
-      const answer = readThisTurn(pool, request);
+      const answer = readThisTurn(options.pool, request);
       return answer instanceof Promise ? answer.catch(failure) : Promise.resolve(answer);
     }
-    if (method === 'PUT') return write(pool, requireIfMatch, request).catch(failure);
-    return Promise.resolve(jsonResponse(405, { detail: `Method not allowed: use ${ALLOW}` }, { allow: ALLOW }));
+    if (method === 'PUT') return write(options, request).catch(failure);
+    throw new PersonaPoolError('METHOD_NOT_ALLOWED', `Method not allowed: use ${ALLOW}`);
   } catch (error) {
     return Promise.resolve(failure(error));
   }
@@ -227,7 +212,7 @@ function handle(pool: PoolAccess, requireIfMatch: boolean, request: PersonasRequ
  * The one-shot form of {@link createPersonasHandler}: the options and the request in one object.
  * Prefer the factory in a server, which checks the options once.
  *
- * @param request - The pool, `requireIfMatch`, and the request.
+ * @param request - The pool, `requireIfMatch`, `maxBodyBytes`, and the request.
  * @returns The response; the promise never rejects for anything a client can cause.
  * @throws {PersonaPoolError} `INVALID_OPTION` for a missing pool or a malformed option.
  *
@@ -237,6 +222,6 @@ function handle(pool: PoolAccess, requireIfMatch: boolean, request: PersonasRequ
  * ```
  */
 export function handlePersonasRequest(request: PersonasRequest & PersonasHandlerOptions): Promise<PersonasResponse> {
-  const requireIfMatch = checkOptions(request);
-  return handle(request.pool, requireIfMatch, request);
+  checkOptions(request);
+  return handle(request, request);
 }

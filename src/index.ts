@@ -20,6 +20,8 @@ export type { EmailPersona, EmailPersonaInput, ReplyLatency, Tone } from './sche
 export type { PoolProblem, PoolSnapshot } from './snapshot.js';
 export { hasRole, requireAdmin, requireRole, requireViewer } from './roles.js';
 export type { PoolUser, RoleCheck } from './roles.js';
-export { createPersonasHandler, errorResponse, handlePersonasRequest, listPersonas, replacePersonas } from './http.js';
-export type { ListPersonasRequest, PersonasHandler, PersonasHandlerOptions, PersonasRequest, PersonasResponse, PoolAccess, ReplacePersonasRequest } from './http.js';
+export { createPersonasHandler, errorResponse, HANDLER_DEFAULTS, handlePersonasRequest, listPersonas, replacePersonas } from './http.js';
+export type { ListPersonasRequest, PersonasHandler, PersonasHandlerOptions, PersonasRequest, PersonasResponse, PoolAccess, RawBody, ReplacePersonasRequest } from './http-types.js';
+export { readJsonBody } from './http-body.js';
+export { onClientError, requestPath } from './http-host.js';
 export type { HeadersLike, RequestHeaders } from './http-headers.js';

@@ -1,154 +1,32 @@
-// The HTTP core mounted for real in node:http, Express 5, Fastify 5 and Hono 4, as docs/http.md shows,
-// each answering real requests on 127.0.0.1. The test hosts authenticate by the header x-test-role.
+// The recipes of docs/http.md — node:http, Express 5, Fastify 5, Hono 4 — run exactly as documented, as
+// child processes on 127.0.0.1 (see http-recipes.ts), with the documented stand-in authentication (the
+// role in x-demo-role). Each expectation is written once and checked against every recipe: the same
+// request gets the same status and the same detail from all four. After the hostile requests, each test
+// checks that the process is still alive and answering.
 import fs from 'node:fs';
-import http, { type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
-import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPersonasHandler, errorResponse, type PersonasHandler, type PersonasResponse } from '../src/index.js';
-import { ANN, BOB, blockedPoolFile, INVALID, onDisk, poolAt, poolFile, removeTempFolders } from './http-fixtures.js';
+import { ANN, BOB, INVALID, onDisk } from './http-fixtures.js';
+import { documented, exchange, HANDLER_LINE, rawRequest, recipeFolder, runRecipe, type RawAnswer, type RunningRecipe } from './http-recipes.js';
+import { tempDir } from './helpers.js';
 
 const ROUTE = '/api/v1/realism/personas';
-const LIMIT = 16 * 1024;
-const TOO_LARGE = `Request body too large: the limit is ${LIMIT} bytes`;
-const NOT_JSON = 'The body is not valid JSON';
+const JSON_TYPE = 'application/json; charset=utf-8';
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const NOT_FOUND = 'Not found';
+const NOT_A_LIST = 'body.personas must be a list';
+const TOO_LARGE = `The request body is larger than ${MAX_BODY_BYTES} bytes: send fewer personas, or raise the handler's maxBodyBytes`;
+const NOT_JSON_TYPE = (type: string) => `The request body is "${type}", not JSON: send it as JSON, with Content-Type: application/json`;
 
-interface TestUser {
-  readonly username: string;
-  readonly role: string;
-}
+let folder = '';
 
-interface Host {
-  readonly url: string;
-  close(): Promise<void>;
-}
+beforeAll(() => {
+  folder = recipeFolder();
+});
 
-type Start = (handle: PersonasHandler) => Promise<Host>;
-
-/** The test hosts' authentication: the role in x-test-role; absent, an anonymous user (null). */
-function testUser(role: string | string[] | undefined | null): TestUser | null {
-  return typeof role === 'string' && role !== '' ? { username: 'tester', role } : null;
-}
-
-async function listen(server: Server): Promise<Host> {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}${ROUTE}`, close: () => closeServer(server) };
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeAllConnections();
-  });
-}
-
-/** Sends a core response through node's (and Express's) response object. */
-function sendNode(res: ServerResponse, { status, headers, body }: PersonasResponse): void {
-  res.writeHead(status, headers).end(body ?? undefined);
-}
-
-/** node:http has no body parser: refuse a declared length over LIMIT, count what streams in, then parse. */
-function readJson(req: IncomingMessage): Promise<{ value: unknown } | PersonasResponse> {
-  if (Number(req.headers['content-length'] ?? 0) > LIMIT) {
-    req.resume();
-    return Promise.resolve(errorResponse(413, TOO_LARGE));
-  }
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= LIMIT) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > LIMIT ? errorResponse(413, TOO_LARGE) : parseJson(Buffer.concat(chunks).toString('utf8'))));
-  });
-}
-
-function parseJson(text: string): { value: unknown } | PersonasResponse {
-  try {
-    return { value: text === '' ? undefined : (JSON.parse(text) as unknown) };
-  } catch {
-    return errorResponse(400, NOT_JSON);
-  }
-}
-
-async function serveNode(handle: PersonasHandler, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (new URL(req.url ?? '/', 'http://host').pathname !== ROUTE) return sendNode(res, errorResponse(404, 'Not found'));
-  const body = await readJson(req);
-  if ('status' in body) return sendNode(res, body);
-  const user = testUser(req.headers['x-test-role']);
-  sendNode(res, await handle({ method: req.method ?? '', user, body: body.value, headers: req.headers }));
-}
-
-const startNode: Start = (handle) => listen(http.createServer((req, res) => void serveNode(handle, req, res)));
-
-const startExpress: Start = (handle) => {
-  const app = express();
-  app.use((req, res, next) => {
-    res.locals.user = testUser(req.get('x-test-role'));
-    next();
-  });
-  app.all(ROUTE, express.json({ limit: LIMIT }), async (req, res) => {
-    sendNode(res, await handle({ method: req.method, user: res.locals.user, body: req.body, headers: req.headers }));
-  });
-  app.use((error: { type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (error.type === 'entity.too.large') return sendNode(res, errorResponse(413, TOO_LARGE));
-    if (error.type === 'entity.parse.failed') return sendNode(res, errorResponse(400, NOT_JSON));
-    next(error);
-  });
-  return listen(http.createServer(app));
-};
-
-/** Sends a core response through Fastify's reply; `null` would be sent as the JSON text `null`. */
-function sendFastify(reply: FastifyReply, { status, headers, body }: PersonasResponse): FastifyReply {
-  return reply.code(status).headers(headers).send(body ?? undefined);
-}
-
-const startFastify: Start = async (handle) => {
-  const app = Fastify({ bodyLimit: LIMIT });
-  app.decorateRequest('user', null);
-  app.addHook('onRequest', async (request) => request.setDecorator('user', testUser(request.headers['x-test-role'])));
-  app.all(ROUTE, async (request, reply) => {
-    const user = request.getDecorator<TestUser | null>('user');
-    return sendFastify(reply, await handle({ method: request.method, user, body: request.body, headers: request.headers }));
-  });
-  app.setErrorHandler((error: FastifyError, _request, reply) => {
-    if (error.statusCode === 413) return sendFastify(reply, errorResponse(413, TOO_LARGE));
-    if (error.statusCode === 400) return sendFastify(reply, errorResponse(400, NOT_JSON));
-    return sendFastify(reply, errorResponse(500, 'Internal error'));
-  });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const { port } = app.server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}${ROUTE}`, close: () => app.close() };
-};
-
-/** A core response as a fetch Response. */
-function toFetch({ status, headers, body }: PersonasResponse): globalThis.Response {
-  return new globalThis.Response(body, { status, headers });
-}
-
-const startHono: Start = async (handle) => {
-  const app = new Hono<{ Variables: { user: TestUser | null } }>();
-  app.use(async (c, next) => {
-    c.set('user', testUser(c.req.header('x-test-role')));
-    await next();
-  });
-  app.all(ROUTE, bodyLimit({ maxSize: LIMIT, onError: () => toFetch(errorResponse(413, TOO_LARGE)) }), async (c) => {
-    const body = parseJson(await c.req.text());
-    if ('status' in body) return toFetch(body);
-    return toFetch(await handle({ method: c.req.method, user: c.get('user'), body: body.value, headers: c.req.raw.headers }));
-  });
-  const server = await new Promise<Server>((resolve) => {
-    const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started as Server));
-  });
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}${ROUTE}`, close: () => closeServer(server) };
-};
+afterAll(() => {
+  fs.rmSync(folder, { recursive: true, force: true });
+});
 
 interface Call {
   readonly method?: string;
@@ -165,7 +43,7 @@ interface Answer {
 }
 
 async function call(url: string, { method = 'GET', role, body, headers = {} }: Call = {}): Promise<Answer> {
-  const sent = { ...headers, ...(role === undefined ? {} : { 'x-test-role': role }) };
+  const sent = { ...headers, ...(role === undefined ? {} : { 'x-demo-role': role }) };
   const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
   const init = payload === undefined ? { method, headers: sent } : { method, headers: { 'content-type': 'application/json', ...sent }, body: payload };
   const response = await fetch(url, init);
@@ -176,31 +54,43 @@ async function call(url: string, { method = 'GET', role, body, headers = {} }: C
 
 function expectDetail(answer: Answer, status: number, detail: string | RegExp): void {
   expect(answer.status).toBe(status);
-  expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
+  expect(answer.headers.get('content-type')).toBe(JSON_TYPE);
   expect(answer.json.detail).toMatch(detail);
 }
 
+/** A raw answer in the wire format, with a Content-Length that is the body's, and never chunked. */
+function expectRaw(answer: RawAnswer, status: number, detail: string): void {
+  expect({ status: answer.status, body: JSON.parse(answer.body) as unknown }).toEqual({ status, body: { detail } });
+  expect(answer.headers.get('content-type')).toBe(JSON_TYPE);
+  expect(answer.headers.get('content-length')).toBe(String(Buffer.byteLength(answer.body)));
+  expect(answer.headers.has('transfer-encoding')).toBe(false);
+}
+
+const PUT_HEAD = `PUT ${ROUTE} HTTP/1.1`;
+const ADMIN_JSON = { 'x-demo-role': 'admin', 'Content-Type': 'application/json' };
+
 describe.each([
-  { name: 'node:http', start: startNode },
-  { name: 'Express 5', start: startExpress },
-  { name: 'Fastify 5', start: startFastify },
-  { name: 'Hono 4', start: startHono },
-])('$name', ({ start }) => {
+  { name: 'node:http', recipe: 'node-http' },
+  { name: 'Express 5', recipe: 'express' },
+  { name: 'Fastify 5', recipe: 'fastify' },
+  { name: 'Hono 4', recipe: 'hono' },
+])('$name, as documented', ({ recipe }) => {
   let path = '';
-  let blocked = '';
-  let good: Host;
-  let broken: Host;
+  let server: RunningRecipe;
+  let strict: RunningRecipe;
 
   beforeAll(async () => {
-    path = poolFile();
-    blocked = blockedPoolFile();
-    good = await start(createPersonasHandler({ pool: poolAt(path) }));
-    broken = await start(createPersonasHandler({ pool: poolAt(blocked) }));
+    path = join(tempDir(), 'pool', 'personas.json');
+    fs.mkdirSync(dirname(path));
+    const code = documented(recipe);
+    expect(code.split(HANDLER_LINE)).toHaveLength(2);
+    const requiring = code.replace(HANDLER_LINE, documented('require-if-match', 'recipe-variant').trimEnd());
+    [server, strict] = await Promise.all([runRecipe(folder, recipe, code, path), runRecipe(folder, `${recipe}-if-match`, requiring, path)]);
   });
 
   afterAll(async () => {
-    await Promise.all([good.close(), broken.close()]);
-    removeTempFolders();
+    await Promise.all([server?.stop(), strict?.stop()]);
+    fs.rmSync(dirname(dirname(path)), { recursive: true, force: true });
   });
 
   beforeEach(() => {
@@ -208,110 +98,224 @@ describe.each([
     fs.renameSync(`${path}.seed`, path);
   });
 
-  it('serves the pool to a viewer', async () => {
-    const answer = await call(good.url, { role: 'viewer' });
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    expect(answer.headers.get('cache-control')).toBe('no-cache');
-    expect(answer.headers.get('etag')).toBe(`"${String(answer.json.version)}"`);
-    expect(answer.json).toEqual({ path, personas: [expect.objectContaining(ANN)], version: expect.any(String), problem: null });
-  });
+  /** The kill-check: the process has not exited, and it still serves the pool. */
+  async function expectAlive(): Promise<void> {
+    expect(server.child.exitCode).toBeNull();
+    expect(server.child.signalCode).toBeNull();
+    expect((await call(server.url, { role: 'viewer' })).status).toBe(200);
+  }
 
-  it('answers HEAD with the headers only', async () => {
-    const answer = await call(good.url, { method: 'HEAD', role: 'viewer' });
-    expect(answer.status).toBe(200);
-    expect(answer.headers.get('etag')).toMatch(/^"[\w-]+"$/);
-    expect(answer.text).toBe('');
-  });
-
-  it('answers 401 to an anonymous user', async () => {
-    expectDetail(await call(good.url), 401, /^Could not validate credentials$/);
-  });
-
-  it('answers 403 to a viewer who writes', async () => {
-    expectDetail(await call(good.url, { method: 'PUT', role: 'viewer', body: { personas: [BOB] } }), 403, /^Insufficient permissions$/);
-    expect(onDisk(path)).toEqual([ANN]);
-  });
-
-  it('writes for an admin, and serves what was written', async () => {
-    const put = await call(good.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] } });
-    expect(put.status).toBe(200);
-    expect(put.json).toEqual({ path, personas: [expect.objectContaining(BOB)], rejected: [], version: expect.any(String), problem: null });
-    const got = await call(good.url, { role: 'viewer' });
-    expect(got.json.personas).toEqual(put.json.personas);
-    expect(got.headers.get('etag')).toBe(put.headers.get('etag'));
-    expect(onDisk(path)).toEqual([expect.objectContaining(BOB)]);
-  });
-
-  it('answers 400 to a body without a list', async () => {
-    expectDetail(await call(good.url, { method: 'PUT', role: 'admin', body: { personas: 'Ann' } }), 400, /^body\.personas must be a list$/);
-    expectDetail(await call(good.url, { method: 'PUT', role: 'admin', body: [ANN] }), 400, /^body\.personas must be a list$/);
-    expect(onDisk(path)).toEqual([ANN]);
-  });
-
-  it('answers 400 to a body that is not JSON', async () => {
-    expectDetail(await call(good.url, { method: 'PUT', role: 'admin', body: '{"personas": [' }), 400, NOT_JSON);
-  });
-
-  it('answers 400 to a list with no valid persona', async () => {
-    const answer = await call(good.url, { method: 'PUT', role: 'admin', body: { personas: [INVALID] } });
-    expectDetail(answer, 400, /validation failed/);
-    expect(answer.json.rejected).toEqual([expect.objectContaining({ index: 0 })]);
-    expect(onDisk(path)).toEqual([ANN]);
-  });
-
-  it('writes the valid part of a partly invalid list', async () => {
-    const answer = await call(good.url, { method: 'PUT', role: 'admin', body: { personas: [INVALID, BOB] } });
-    expect(answer.status).toBe(200);
-    expect(answer.json.rejected).toEqual([{ index: 0, issues: [expect.objectContaining({ path: 'email' })] }]);
-    expect(onDisk(path)).toEqual([expect.objectContaining(BOB)]);
-  });
-
-  it('answers 304 to a matching If-None-Match', async () => {
-    const etag = (await call(good.url, { role: 'viewer' })).headers.get('etag') ?? '';
-    const answer = await call(good.url, { role: 'viewer', headers: { 'If-None-Match': `W/${etag}` } });
-    expect(answer.status).toBe(304);
-    expect(answer.headers.get('etag')).toBe(etag);
-    expect(answer.text).toBe('');
-  });
-
-  it('answers 412 to a stale If-Match, and writes with the current one', async () => {
-    const etag = (await call(good.url, { role: 'viewer' })).headers.get('etag') ?? '';
-    const stale = await call(good.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] }, headers: { 'If-Match': '"stale"' } });
-    expectDetail(stale, 412, /changed since version stale/);
-    expect(onDisk(path)).toEqual([ANN]);
-    expect((await call(good.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] }, headers: { 'If-Match': etag } })).status).toBe(200);
-  });
-
-  it('answers 413 to a body over the limit', async () => {
-    const personas = Array.from({ length: 400 }, (_, i) => ({ ...BOB, email: `bob${i}@corp.example` }));
-    expectDetail(await call(good.url, { method: 'PUT', role: 'admin', body: { personas } }), 413, TOO_LARGE);
-    expect(onDisk(path)).toEqual([ANN]);
-  });
-
-  it('answers 413 to a streamed body over the limit, sent without Content-Length', async () => {
-    const chunk = new TextEncoder().encode(`{"personas": [${JSON.stringify(BOB)}`);
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (let sent = 0; sent <= LIMIT; sent += chunk.length) controller.enqueue(chunk);
-        controller.close();
-      },
+  describe('the endpoint', () => {
+    it('serves the pool to a viewer, with a Content-Length', async () => {
+      const answer = await call(server.url, { role: 'viewer' });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-type')).toBe(JSON_TYPE);
+      expect(answer.headers.get('cache-control')).toBe('no-cache');
+      expect(answer.headers.get('etag')).toBe(`"${String(answer.json.version)}"`);
+      expect(answer.headers.get('content-length')).toBe(String(Buffer.byteLength(answer.text)));
+      expect(answer.json).toEqual({ path, personas: [expect.objectContaining(ANN)], version: expect.any(String), problem: null });
     });
-    const response = await fetch(good.url, { method: 'PUT', headers: { 'x-test-role': 'admin', 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
-    expect(response.status).toBe(413);
-    expect(await response.json()).toEqual({ detail: TOO_LARGE });
-    expect(onDisk(path)).toEqual([ANN]);
+
+    it('answers HEAD with the headers only', async () => {
+      const answer = await call(server.url, { method: 'HEAD', role: 'viewer' });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('etag')).toMatch(/^"[\w-]+"$/);
+      expect(answer.text).toBe('');
+    });
+
+    it('answers 401 to an anonymous user', async () => {
+      expectDetail(await call(server.url), 401, /^Could not validate credentials$/);
+    });
+
+    it('answers 403 to a viewer who writes', async () => {
+      expectDetail(await call(server.url, { method: 'PUT', role: 'viewer', body: { personas: [BOB] } }), 403, /^Insufficient permissions$/);
+      expect(onDisk(path)).toEqual([ANN]);
+    });
+
+    it('writes for an admin, and serves what was written', async () => {
+      const put = await call(server.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] } });
+      expect(put.status).toBe(200);
+      expect(put.json).toMatchObject({ path, personas: [expect.objectContaining(BOB)], rejected: [], version: expect.any(String), problem: null });
+      const got = await call(server.url, { role: 'viewer' });
+      expect(got.json.personas).toEqual(put.json.personas);
+      expect(got.headers.get('etag')).toBe(put.headers.get('etag'));
+      expect(onDisk(path)).toEqual([expect.objectContaining(BOB)]);
+    });
+
+    it('answers 400 to a body without a list', async () => {
+      expectDetail(await call(server.url, { method: 'PUT', role: 'admin', body: { personas: 'Ann' } }), 400, NOT_A_LIST);
+      expectDetail(await call(server.url, { method: 'PUT', role: 'admin', body: [ANN] }), 400, NOT_A_LIST);
+      expect(onDisk(path)).toEqual([ANN]);
+    });
+
+    it('answers 400 to a list with no valid persona', async () => {
+      const answer = await call(server.url, { method: 'PUT', role: 'admin', body: { personas: [INVALID] } });
+      expectDetail(answer, 400, /validation failed/);
+      expect(answer.json.rejected).toEqual([expect.objectContaining({ index: 0 })]);
+      expect(onDisk(path)).toEqual([ANN]);
+    });
+
+    it('writes the valid part of a partly invalid list', async () => {
+      const answer = await call(server.url, { method: 'PUT', role: 'admin', body: { personas: [INVALID, BOB] } });
+      expect(answer.status).toBe(200);
+      expect(answer.json.rejected).toEqual([{ index: 0, issues: [expect.objectContaining({ path: 'email' })] }]);
+      expect(onDisk(path)).toEqual([expect.objectContaining(BOB)]);
+    });
+
+    it('answers 304 to a matching If-None-Match', async () => {
+      const etag = (await call(server.url, { role: 'viewer' })).headers.get('etag') ?? '';
+      const answer = await call(server.url, { role: 'viewer', headers: { 'If-None-Match': `W/${etag}` } });
+      expect(answer.status).toBe(304);
+      expect(answer.headers.get('etag')).toBe(etag);
+      expect(answer.text).toBe('');
+    });
+
+    it('answers 412 to a stale If-Match, and writes with the current one', async () => {
+      const etag = (await call(server.url, { role: 'viewer' })).headers.get('etag') ?? '';
+      const stale = await call(server.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] }, headers: { 'If-Match': '"stale"' } });
+      expectDetail(stale, 412, /changed since version stale/);
+      expect(onDisk(path)).toEqual([ANN]);
+      expect((await call(server.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] }, headers: { 'If-Match': etag } })).status).toBe(200);
+    });
+
+    it('with the documented requireIfMatch line, answers 428 to a PUT without If-Match, and writes with it', async () => {
+      expectDetail(await call(strict.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] } }), 428, /^If-Match is required/);
+      expect(onDisk(path)).toEqual([ANN]);
+      const etag = (await call(strict.url, { role: 'viewer' })).headers.get('etag') ?? '';
+      expect((await call(strict.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] }, headers: { 'If-Match': etag } })).status).toBe(200);
+      expect((await call(server.url, { method: 'PUT', role: 'admin', body: { personas: [ANN] } })).status).toBe(200);
+    });
+
+    it('answers 500 with what to do when the pool folder cannot be written', async () => {
+      const folderOfPool = dirname(path);
+      fs.renameSync(folderOfPool, `${folderOfPool}.away`);
+      fs.writeFileSync(folderOfPool, 'not a folder\n');
+      try {
+        const answer = await call(server.url, { method: 'PUT', role: 'admin', body: { personas: [ANN] } });
+        expectDetail(answer, 500, /^Cannot write the persona pool .*\(ENOTDIR\)\. Fix the folder's permissions or set DECNET_REALISM_PERSONAS to a writable file path\.$/);
+        expect(answer.json.detail).toContain(path);
+      } finally {
+        fs.rmSync(folderOfPool);
+        fs.renameSync(`${folderOfPool}.away`, folderOfPool);
+      }
+      await expectAlive();
+    });
   });
 
-  it('answers 405 to another method', async () => {
-    const answer = await call(good.url, { method: 'DELETE', role: 'admin' });
-    expectDetail(answer, 405, /GET, HEAD, PUT/);
-    expect(answer.headers.get('allow')).toBe('GET, HEAD, PUT');
+  describe('hostile requests', () => {
+    it.each(['//', '///', '//[', '//a:b', '//%', '*', 'http://[', '/api/v1/realism', `${ROUTE}/more`])('answers 404 to the target %s, and keeps running', async (target) => {
+      expectRaw(await exchange(server.port, rawRequest(`GET ${target} HTTP/1.1`, { 'x-demo-role': 'viewer' })), 404, NOT_FOUND);
+      await expectAlive();
+    });
+
+    it('reaches the route by an absolute-form target too', async () => {
+      const answer = await exchange(server.port, rawRequest(`GET http://127.0.0.1${ROUTE}?x=% HTTP/1.1`, { 'x-demo-role': 'viewer' }));
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-length')).toBe(String(Buffer.byteLength(answer.body)));
+    });
+
+    it.each([
+      ['DELETE', {}],
+      ['POST', ADMIN_JSON],
+      ['PATCH', ADMIN_JSON],
+      ['OPTIONS', {}],
+      ['TRACE', {}],
+      ['QUERY', {}],
+      ['PROPFIND', {}],
+      ['DELETE', { 'Content-Type': ';;;' }],
+    ])('answers 405 to %s %j, and keeps running', async (method, headers) => {
+      const answer = await exchange(server.port, rawRequest(`${method} ${ROUTE} HTTP/1.1`, headers, '{}'));
+      expectRaw(answer, 405, 'Method not allowed: use GET, HEAD, PUT');
+      expect(answer.headers.get('allow')).toBe('GET, HEAD, PUT');
+      await expectAlive();
+    });
+
+    it.each([
+      ['a method HTTP does not know', `FOO ${ROUTE} HTTP/1.1`, {}, 'HPE_INVALID_METHOD'],
+      ['a malformed header', `GET ${ROUTE} HTTP/1.1`, { 'Bad Header': 'x' }, 'HPE_INVALID_HEADER_TOKEN'],
+    ])('answers 400 to %s, and keeps running', async (_name, head, headers, code) => {
+      expectRaw(await exchange(server.port, rawRequest(head, headers)), 400, `The request is not valid HTTP (${code}): the server could not read it`);
+      await expectAlive();
+    });
+
+    it('leaves to node what it answers before any framework: CONNECT closed, HTTP/1.1 without Host 400', async () => {
+      expect(await exchange(server.port, 'CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n')).toEqual({ status: 0, headers: new Map(), body: '' });
+      const hostless = await exchange(server.port, `GET ${ROUTE} HTTP/1.1\r\nx-demo-role: viewer\r\nConnection: close\r\n\r\n`);
+      expect({ status: hostless.status, body: hostless.body }).toEqual({ status: 400, body: '' });
+      expect((await exchange(server.port, `GET ${ROUTE} HTTP/1.0\r\nx-demo-role: viewer\r\n\r\n`)).status).toBe(200);
+      await expectAlive();
+    });
+
+    it.each([
+      ['text/plain', NOT_JSON_TYPE('text/plain')],
+      ['application/x-www-form-urlencoded', NOT_JSON_TYPE('application/x-www-form-urlencoded')],
+      [';;;', NOT_JSON_TYPE('')],
+      ['application/json; charset=latin1', 'The request body is in charset "latin1": send the JSON in UTF-8'],
+      [undefined, 'The request has no Content-Type: send the body as JSON, with Content-Type: application/json'],
+    ])('answers 415 to a PUT sent as %s, and keeps running', async (type, detail) => {
+      const headers = { 'x-demo-role': 'admin', ...(type === undefined ? {} : { 'Content-Type': type }) };
+      expectRaw(await exchange(server.port, rawRequest(PUT_HEAD, headers, JSON.stringify({ personas: [BOB] }))), 415, detail);
+      expect(onDisk(path)).toEqual([ANN]);
+      await expectAlive();
+    });
+
+    it('answers an anonymous PUT of any type 401, before the Content-Type', async () => {
+      expectRaw(await exchange(server.port, rawRequest(PUT_HEAD, { 'Content-Type': 'text/plain' }, 'x')), 401, 'Could not validate credentials');
+    });
+
+    it.each(['Application/JSON; charset=UTF-8', 'application/vnd.decnet+json'])('writes a PUT sent as %s', async (type) => {
+      const answer = await exchange(server.port, rawRequest(PUT_HEAD, { 'x-demo-role': 'admin', 'Content-Type': type }, JSON.stringify({ personas: [BOB] })));
+      expect(answer.status).toBe(200);
+      expect(onDisk(path)).toEqual([expect.objectContaining(BOB)]);
+    });
+
+    it.each([
+      ['an empty body', '', 'The request body is empty: send {"personas": [...]} as JSON'],
+      ['null', 'null', NOT_A_LIST],
+      ['a body that is not JSON', '{"personas": [', 'The request body is not valid JSON (line 1, column 15): send {"personas": [...]}'],
+      ['a name that is not UTF-8', Buffer.concat([Buffer.from('{"personas": [{"name": "B'), Buffer.from([0xf6]), Buffer.from('b", "email": "b@corp.example", "role": "x"}]}')]), 'The request body is not valid UTF-8: send the JSON encoded as UTF-8'],
+    ])('answers 400 to %s, writes nothing, and keeps running', async (_name, body, detail) => {
+      expectRaw(await exchange(server.port, rawRequest(PUT_HEAD, ADMIN_JSON, body)), 400, detail);
+      expect(onDisk(path)).toEqual([ANN]);
+      await expectAlive();
+    });
+
+    it('answers 400 to a PUT with no body at all', async () => {
+      expectRaw(await exchange(server.port, rawRequest(PUT_HEAD, ADMIN_JSON)), 400, 'The request body is empty: send {"personas": [...]} as JSON');
+    });
+
+    it('answers 413 at once to a declared Content-Length over the limit, and keeps running', async () => {
+      const head = rawRequest(PUT_HEAD, { ...ADMIN_JSON, 'Content-Length': String(MAX_BODY_BYTES + 1) });
+      expectRaw(await exchange(server.port, Buffer.concat([head, Buffer.from('{"personas": [')])), 413, TOO_LARGE);
+      expect(onDisk(path)).toEqual([ANN]);
+      await expectAlive();
+    });
+
+    it('answers 413 to a streamed body over the limit, sent without Content-Length, and keeps running', async () => {
+      const chunk = new Uint8Array(64 * 1024).fill(0x20);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let sent = 0; sent <= MAX_BODY_BYTES; sent += chunk.length) controller.enqueue(chunk);
+          controller.close();
+        },
+      });
+      const response = await fetch(server.url, { method: 'PUT', headers: ADMIN_JSON, body, duplex: 'half' } as RequestInit);
+      expect(response.status).toBe(413);
+      expect(await response.json()).toEqual({ detail: TOO_LARGE });
+      expect(onDisk(path)).toEqual([ANN]);
+      await expectAlive();
+    });
+
+    it('answers 401 to an anonymous body over the limit, reading none of it', async () => {
+      const head = rawRequest(PUT_HEAD, { 'Content-Type': 'application/json', 'Content-Length': String(MAX_BODY_BYTES + 1) });
+      expectRaw(await exchange(server.port, head), 401, 'Could not validate credentials');
+    });
   });
 
-  it('answers 500 with what to do when the pool folder cannot be written', async () => {
-    const answer = await call(broken.url, { method: 'PUT', role: 'admin', body: { personas: [ANN] } });
-    expectDetail(answer, 500, /^Cannot write the persona pool .* pass a writable path\.$/);
-    expect(answer.json.detail).toContain(blocked);
+  it('ran every request without a word on stderr, and is still running', async () => {
+    await expectAlive();
+    expect(strict.child.exitCode).toBeNull();
+    expect(server.stderr()).toBe('');
+    expect(strict.stderr()).toBe('');
   });
 });

@@ -1,10 +1,13 @@
 import fs from 'node:fs';
+import { Readable } from 'node:stream';
 import { format } from 'node:util';
 import createDebug from 'debug';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   createPersonasHandler,
+  ERROR_STATUS,
   errorResponse,
+  HANDLER_DEFAULTS,
   handlePersonasRequest,
   listPersonas,
   PersonaPool,
@@ -372,9 +375,14 @@ describe('If-Match', () => {
 describe('other methods and failures', () => {
   it.each(['POST', 'DELETE', 'PATCH', 'OPTIONS', 'get', ''])('answers 405 with Allow to %j', async (method) => {
     const response = await send(poolFile([ANN]), { method, user: ADMIN, body: { personas: [BOB] } });
-    expect(response.status).toBe(405);
-    expect(response.headers.allow).toBe('GET, HEAD, PUT');
-    expect(parsed(response).detail).toMatch(/GET, HEAD, PUT/);
+    expect(response.status).toBe(ERROR_STATUS.METHOD_NOT_ALLOWED);
+    expect(response.headers).toEqual({ 'content-type': JSON_TYPE, allow: 'GET, HEAD, PUT' });
+    expect(parsed(response)).toEqual({ detail: 'Method not allowed: use GET, HEAD, PUT' });
+  });
+
+  it('answers 405 before the role, and adds Allow to no other error', async () => {
+    expect((await send(poolFile([ANN]), { method: 'DELETE', user: null })).status).toBe(405);
+    expect((await send(poolFile([ANN]), { method: 'GET', user: null })).headers).not.toHaveProperty('allow');
   });
 
   it('answers 500 "Internal error" to an unexpected exception, without its message or stack', async () => {
@@ -406,8 +414,14 @@ describe('other methods and failures', () => {
     ['no pool', {}],
     ['a pool without replace', { pool: { snapshot: () => undefined } }],
     ['a non-boolean requireIfMatch', { pool: new PersonaPool({ path: '/nowhere' }), requireIfMatch: 'yes' }],
+    ['a null requireIfMatch', { pool: new PersonaPool({ path: '/nowhere' }), requireIfMatch: null }],
+    ['a negative maxBodyBytes', { pool: new PersonaPool({ path: '/nowhere' }), maxBodyBytes: -1 }],
+    ['a fractional maxBodyBytes', { pool: new PersonaPool({ path: '/nowhere' }), maxBodyBytes: 1.5 }],
+    ['a maxBodyBytes as text', { pool: new PersonaPool({ path: '/nowhere' }), maxBodyBytes: '1024' }],
+    ['a NaN maxBodyBytes', { pool: new PersonaPool({ path: '/nowhere' }), maxBodyBytes: Number.NaN }],
   ])('refuses %s with INVALID_OPTION', (_name, options) => {
     expect(() => createPersonasHandler(options as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
+    expect(() => handlePersonasRequest({ ...(options as object), method: 'GET', user: VIEWER } as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
   it('returns a named handler', () => {
@@ -420,6 +434,117 @@ describe('other methods and failures', () => {
       headers: { 'content-type': JSON_TYPE },
       body: Buffer.from('{"detail":"Request body too large"}'),
     });
+  });
+});
+
+describe('PUT with rawBody', () => {
+  const JSON_HEADERS = { 'content-type': 'application/json' };
+  const bytes = (value: unknown) => Buffer.from(JSON.stringify(value));
+
+  it.each([
+    ['bytes', () => bytes({ personas: [BOB] })],
+    ['a node stream', () => Readable.from([bytes({ personas: [BOB] })])],
+    ['a fetch body', () => new Response(bytes({ personas: [BOB] })).body],
+  ])('reads, parses and writes %s', async (_name, rawBody) => {
+    const path = poolFile([ANN]);
+    const response = await send(path, { method: 'PUT', user: ADMIN, rawBody: rawBody(), headers: JSON_HEADERS });
+    expect(response.status).toBe(200);
+    expect(onDisk(path)).toEqual([expect.objectContaining(BOB)]);
+  });
+
+  it('reads rawBody, not body, when both are given', async () => {
+    const path = poolFile([ANN]);
+    await send(path, { method: 'PUT', user: ADMIN, body: { personas: [ANN] }, rawBody: bytes({ personas: [BOB] }), headers: JSON_HEADERS });
+    expect(onDisk(path)).toEqual([expect.objectContaining(BOB)]);
+  });
+
+  it.each([
+    ['a body that is not UTF-8', Buffer.from([0x7b, 0xff, 0x7d]), JSON_HEADERS, 400, 'The request body is not valid UTF-8: send the JSON encoded as UTF-8'],
+    ['a name that is not UTF-8', Buffer.concat([Buffer.from('{"personas": [{"name": "Ann'), Buffer.from([0xc3, 0x28]), Buffer.from('", "email": "a@b.c", "role": "x"}]}')]), JSON_HEADERS, 400, /not valid UTF-8/],
+    ['a body that is not JSON', Buffer.from('{"personas": ['), JSON_HEADERS, 400, /^The request body is not valid JSON \(line 1, column 15\)/],
+    ['an empty body', Buffer.alloc(0), JSON_HEADERS, 400, /^The request body is empty/],
+    ['no body at all', null, JSON_HEADERS, 400, /^The request body is empty/],
+    ['null', Buffer.from('null'), JSON_HEADERS, 400, 'body.personas must be a list'],
+    ['a list', bytes([ANN]), JSON_HEADERS, 400, 'body.personas must be a list'],
+    ['text/plain', bytes({ personas: [BOB] }), { 'content-type': 'text/plain' }, 415, /^The request body is "text\/plain", not JSON/],
+    ['no Content-Type', bytes({ personas: [BOB] }), {}, 415, /^The request has no Content-Type/],
+  ])('refuses %s and leaves the pool as it was', async (_name, rawBody, headers, status, detail) => {
+    const path = poolFile([ANN]);
+    expectDetail(await send(path, { method: 'PUT', user: ADMIN, rawBody, headers }), status, detail);
+    expect(onDisk(path)).toEqual([ANN]);
+  });
+
+  it('checks the role, then If-Match, then the Content-Type', async () => {
+    const path = poolFile([ANN]);
+    const request = { method: 'PUT', rawBody: bytes({}), headers: { 'content-type': 'text/plain' } };
+    expect((await send(path, { ...request, user: null })).status).toBe(401);
+    expect((await send(path, { ...request, user: VIEWER })).status).toBe(403);
+    expect((await send(path, { ...request, user: ADMIN }, { requireIfMatch: true })).status).toBe(428);
+    expect((await send(path, { ...request, user: ADMIN })).status).toBe(415);
+  });
+
+  it('reads no body but a PUT\'s, and none of a refused PUT', async () => {
+    const path = poolFile([ANN]);
+    for (const [method, user] of [['GET', VIEWER], ['HEAD', VIEWER], ['DELETE', ADMIN], ['PUT', VIEWER]] as const) {
+      let read = false;
+      const rawBody = new Readable({ read: () => void (read = true) });
+      await send(path, { method, user, rawBody, headers: JSON_HEADERS });
+      expect(read).toBe(false);
+    }
+  });
+
+  it('answers 413 over maxBodyBytes, declared or read', async () => {
+    const path = poolFile([ANN]);
+    const handle = createPersonasHandler({ pool: poolAt(path), maxBodyBytes: 20 });
+    const body = bytes({ personas: [BOB] });
+    const detail = "The request body is larger than 20 bytes: send fewer personas, or raise the handler's maxBodyBytes";
+    expectDetail(await handle({ method: 'PUT', user: ADMIN, rawBody: body, headers: JSON_HEADERS }), 413, detail);
+    expectDetail(await handle({ method: 'PUT', user: ADMIN, rawBody: Readable.from([body]), headers: { ...JSON_HEADERS, 'content-length': '21' } }), 413, detail);
+    expect((await handle({ method: 'PUT', user: ADMIN, rawBody: bytes({ personas: [] }), headers: JSON_HEADERS })).status).toBe(200);
+  });
+});
+
+describe('options', () => {
+  it('has its defaults in HANDLER_DEFAULTS', () => {
+    expect(HANDLER_DEFAULTS).toEqual({ requireIfMatch: false, maxBodyBytes: 16 * 1024 * 1024 });
+  });
+
+  /** The two forms of the handler on the pool at `path`, with `options`. */
+  const forms = (path: string, options: { requireIfMatch?: boolean | undefined; maxBodyBytes?: number | undefined }) => [
+    createPersonasHandler({ pool: poolAt(path), ...options }),
+    (request: PersonasRequest) => handlePersonasRequest({ pool: poolAt(path), ...options, ...request }),
+  ];
+
+  it('takes an undefined requireIfMatch as its default, false', async () => {
+    const path = poolFile([ANN]);
+    for (const handle of forms(path, { requireIfMatch: undefined })) {
+      expect((await handle({ method: 'PUT', user: ADMIN, body: { personas: [BOB] } })).status).toBe(200);
+    }
+  });
+
+  it('takes an undefined maxBodyBytes as its default, 16 MiB', async () => {
+    const path = poolFile([ANN]);
+    const rawBody = () => Buffer.from('{"personas": []}');
+    for (const handle of forms(path, { maxBodyBytes: undefined })) {
+      const at = (length: number) => handle({ method: 'PUT', user: ADMIN, rawBody: rawBody(), headers: { 'content-type': 'application/json', 'content-length': String(length) } });
+      expect((await at(16 * 1024 * 1024)).status).toBe(200);
+      expect((await at(16 * 1024 * 1024 + 1)).status).toBe(413);
+    }
+  });
+
+  it('takes every option undefined at once', async () => {
+    const path = poolFile([ANN]);
+    for (const handle of forms(path, { requireIfMatch: undefined, maxBodyBytes: undefined })) {
+      expect((await handle({ method: 'GET', user: VIEWER })).status).toBe(200);
+    }
+  });
+
+  it('keeps the options it was made with, whatever the caller changes later', async () => {
+    const path = poolFile([ANN]);
+    const options = { pool: poolAt(path), requireIfMatch: true as boolean };
+    const handle = createPersonasHandler(options);
+    options.requireIfMatch = false;
+    expect((await handle({ method: 'PUT', user: ADMIN, body: { personas: [BOB] } })).status).toBe(428);
   });
 });
 

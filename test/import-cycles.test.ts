@@ -1,0 +1,82 @@
+// src/ has no import cycle: the data flows one way (schema -> parse -> pool -> file store; http and cli
+// on top). Type-only imports count too: a cycle of types still ties two modules together.
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+
+/** Every relative module a source text imports or re-exports (`import`, `import type`, `export ... from`, `import()`). */
+export function importsOf(text: string): string[] {
+  const found = new Set<string>();
+  const pattern = /(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g;
+  for (const match of text.matchAll(pattern)) found.add((match[1] as string).replace(/^\.\//, '').replace(/\.js$/, '.ts'));
+  return [...found];
+}
+
+/** The first cycle of a graph (module → the modules it imports), as a path that ends where it starts; none, undefined. */
+export function findCycle(graph: ReadonlyMap<string, readonly string[]>): string[] | undefined {
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (node: string): string[] | undefined => {
+    const at = path.indexOf(node);
+    if (at !== -1) return [...path.slice(at), node];
+    if (done.has(node)) return undefined;
+    path.push(node);
+    for (const next of graph.get(node) ?? []) {
+      const cycle = visit(next);
+      if (cycle !== undefined) return cycle;
+    }
+    path.pop();
+    done.add(node);
+    return undefined;
+  };
+  for (const node of graph.keys()) {
+    const cycle = visit(node);
+    if (cycle !== undefined) return cycle;
+  }
+  return undefined;
+}
+
+function sourceGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const file of fs.readdirSync(SRC).filter((name) => name.endsWith('.ts'))) {
+    graph.set(file, importsOf(fs.readFileSync(join(SRC, file), 'utf8')));
+  }
+  return graph;
+}
+
+describe('import cycles', () => {
+  it('reads every form of relative import, and nothing else', () => {
+    const text = [
+      "import createDebug from 'debug';",
+      "import { a } from './a.js';",
+      "import type { B } from './b.js';",
+      "import {\n  c,\n  type C,\n} from './c.js';",
+      "export { d } from './d.js';",
+      "export type { E } from './e.js';",
+      "const f = await import('./f.js');",
+      "import './g.js';",
+      "import x from '../outside.js';",
+    ].join('\n');
+    expect(importsOf(text).sort()).toEqual(['../outside.ts', 'a.ts', 'b.ts', 'c.ts', 'd.ts', 'e.ts', 'f.ts', 'g.ts']);
+  });
+
+  it('finds a cycle, of any length, and none where there is none', () => {
+    expect(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual(['a', 'b', 'c', 'a']);
+    expect(findCycle(new Map([['a', ['a']]]))).toEqual(['a', 'a']);
+    expect(findCycle(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]]))).toBeUndefined();
+  });
+
+  it('sees the modules of src/ and what they import', () => {
+    const graph = sourceGraph();
+    expect(graph.get('http.ts')).toEqual(expect.arrayContaining(['http-read.ts', 'http-types.ts', 'errors.ts']));
+    expect(graph.get('http-read.ts')).toContain('http-types.ts');
+    for (const imports of graph.values()) for (const module of imports) expect(graph.has(module)).toBe(true);
+  });
+
+  it('finds none in src/', () => {
+    expect(findCycle(sourceGraph())).toBeUndefined();
+  });
+});
