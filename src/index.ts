@@ -12,7 +12,8 @@ export type { Inspection, ParseOptions, PersonaSource, SourceProblem } from './p
 export { PersonaPool } from './pool.js';
 export { POOL_DEFAULTS } from './pool-options.js';
 export type { PersonaPoolOptions } from './pool-options.js';
-export type { ReadOptions, ReplaceOptions, ReplaceResult } from './pool.js';
+export type { ReadOptions, ReplaceOptions, ReplaceResult, UpdateFunction } from './pool.js';
+export type { HistoryEntry } from './history.js';
 export { codePointLength, EmailPersonaSchema, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from './schema.js';
 export type { CodePointsAction } from './schema.js';
 export type { EmailPersona, EmailPersonaInput, ReplyLatency, Tone } from './schema.js';
