@@ -3,20 +3,13 @@ import { join } from 'node:path';
 import createDebug from 'debug';
 import { readBoundedSync, type BoundedRead } from './bounded-read.js';
 import { PersonaPoolError } from './errors.js';
-import { toList } from './parse.js';
+import { historyFolder, keptIn, nameOf, namesIn, parseName, type Kept } from './history-names.js';
 import { toSnapshot, type PoolSnapshot } from './snapshot.js';
 
 const log = createDebug('persona-pool:history');
 
-/** One previous version of the pool, as `PersonaPool.history()` lists it. */
-export interface HistoryEntry {
-  /** The version `snapshot()` reported for that content: pass it to `restore()`. */
-  readonly version: string;
-  /** When that content was saved to the pool file (the file's modification time), ISO 8601. */
-  readonly savedAt: string;
-  /** The number of valid personas in that content. */
-  readonly count: number;
-}
+/** Where a hard link cannot be made, the content is copied. */
+const NO_LINK = new Set(['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 /** The pool file's content about to be replaced, as the read under the lock found it. */
 export interface Content {
@@ -24,55 +17,6 @@ export interface Content {
   readonly count: number;
   /** The `fstat` of the handle the content was read from. */
   readonly stats: BigIntStats;
-}
-
-interface Kept extends HistoryEntry {
-  /** Orders the versions: each one kept gets the highest number so far plus one. */
-  readonly seq: number;
-  /** Its file name in the history folder: `<seq>-<savedAt ms>-<count>-<version>.json`. */
-  readonly name: string;
-}
-
-const NAME = /^(\d{1,15})-(\d{1,15})-(\d{1,15})-([\w-]+)\.json$/;
-/** Where a hard link cannot be made, the content is copied. */
-const NO_LINK = new Set(['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
-const MAX_DATE_MS = 8.64e15;
-
-/**
- * The history folder of a pool file: `<target>.history`, beside it.
- *
- * @param target - The pool file, symlinks followed.
- * @returns The folder's path.
- */
-export function historyFolder(target: string): string {
-  return `${target}.history`;
-}
-
-function parseName(name: string): Kept | undefined {
-  const match = NAME.exec(name);
-  if (match === null) return undefined;
-  const [seq, ms, count, version] = match.slice(1) as [string, string, string, string];
-  if (Number(ms) > MAX_DATE_MS) return undefined;
-  return { seq: Number(seq), name, version, savedAt: new Date(Number(ms)).toISOString(), count: Number(count) };
-}
-
-function nameOf(seq: number, { version, count, stats }: Content): string {
-  return `${seq}-${Math.max(0, Number(stats.mtimeNs / 1_000_000n))}-${count}-${version}.json`;
-}
-
-/** The versions kept, newest first; other files of the folder are ignored. */
-function keptIn(names: readonly string[]): Kept[] {
-  return names.flatMap((name) => parseName(name) ?? []).sort((a, b) => b.seq - a.seq);
-}
-
-function namesIn(folder: string, make: boolean): string[] {
-  try {
-    return fs.readdirSync(folder);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    if (make) fs.mkdirSync(folder);
-    return [];
-  }
 }
 
 /** The names in a folder that only needs pruning: none when it cannot be listed. */
@@ -199,59 +143,3 @@ export function keepVersion(target: string, content: Content | null, options: { 
   };
 }
 
-/**
- * The versions kept beside a pool file, newest first. A missing folder has none; a folder that
- * cannot be listed has none either, logged through `debug` (namespace `persona-pool:history`).
- *
- * @param target - The pool file, symlinks followed.
- * @returns The versions.
- */
-export async function listHistory(target: string): Promise<HistoryEntry[]> {
-  let names: string[];
-  try {
-    names = await fs.promises.readdir(historyFolder(target));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log('cannot list %s: %O', historyFolder(target), error);
-    return [];
-  }
-  return keptIn(names).map(({ version, savedAt, count }) => ({ version, savedAt, count }));
-}
-
-function unknownVersion(path: string, version: string, why: string): PersonaPoolError {
-  const message = `No version ${version} of the persona pool ${path} can be restored: ${why}. List the versions kept with pool.history() or persona-pool history`;
-  return new PersonaPoolError('UNKNOWN_VERSION', message);
-}
-
-function findKept(path: string, folder: string, version: string): Kept {
-  let names: string[];
-  try {
-    names = namesIn(folder, false);
-  } catch (error) {
-    throw unknownVersion(path, version, `its history folder ${folder} cannot be listed (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  const kept = keptIn(names).find((entry) => entry.version === version);
-  if (kept === undefined) throw unknownVersion(path, version, `it is not kept in ${folder}`);
-  return kept;
-}
-
-/**
- * The entries of a version kept in a pool's history: the newest one kept with that version.
- *
- * @param path - The pool file, as resolved (for messages).
- * @param target - The pool file, symlinks followed.
- * @param version - The version to restore.
- * @param maxBytes - The pool's size limit.
- * @returns The entries of that content, to replace the pool with.
- * @throws {PersonaPoolError} `UNKNOWN_VERSION` when no such version is kept (or it cannot be read),
- *   `NOT_A_LIST` when its content is not a JSON list.
- */
-export function keptEntries(path: string, target: string, version: string, maxBytes: number): readonly unknown[] {
-  const folder = historyFolder(target);
-  const file = join(folder, findKept(path, folder, version).name);
-  const read = readBoundedSync(file, maxBytes);
-  if (read.kind !== 'read') throw unknownVersion(path, version, `its file ${file} cannot be read (${read.kind === 'failed' ? (read.error.code ?? 'error') : read.kind})`);
-  const source = toList(read.bytes.toString('utf8'));
-  if ('list' in source) return source.list;
-  const message = `Version ${version} of the persona pool ${path}, kept in ${file}, is not a JSON list of personas (${source.problem.message}): nothing was written. Fix that file and import it`;
-  throw new PersonaPoolError('NOT_A_LIST', message);
-}

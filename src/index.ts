@@ -13,7 +13,7 @@ export { PersonaPool } from './pool.js';
 export { POOL_DEFAULTS } from './pool-options.js';
 export type { PersonaPoolOptions } from './pool-options.js';
 export type { ReadOptions, ReplaceOptions, ReplaceResult, UpdateFunction } from './pool.js';
-export type { HistoryEntry } from './history.js';
+export type { HistoryEntry } from './history-names.js';
 export { codePointLength, EmailPersonaSchema, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from './schema.js';
 export type { CodePointsAction } from './schema.js';
 export type { EmailPersona, EmailPersonaInput, ReplyLatency, Tone } from './schema.js';

@@ -159,6 +159,18 @@ describe('keeping a version', () => {
     expect(fs.readdirSync(folder())).toHaveLength(1);
   });
 
+  it('keeps nothing, and still writes, when the file to copy grew past maxBytes meanwhile', async () => {
+    const small = new PersonaPool({ path: file, maxBytes: 1_000 });
+    await small.replace(list(1));
+    vi.spyOn(fs, 'linkSync').mockImplementationOnce((from) => {
+      fs.writeFileSync(from, JSON.stringify(list(20)));
+      throw Object.assign(new Error('EXDEV: cross-device link not permitted'), { code: 'EXDEV' });
+    });
+    await small.replace(list(2));
+    expect(fs.readdirSync(folder())).toEqual([]);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toHaveLength(2);
+  });
+
   it('names a link by what it holds when a writer that takes no lock changed the file meanwhile', async () => {
     await pool.replace(list(1));
     const link = fs.linkSync;

@@ -211,15 +211,11 @@ describe('the bounded read', () => {
     expect(readBoundedSync(dir, 10)).toMatchObject({ kind: 'not-a-file', what: 'a folder' });
   });
 
-  it('reports an error while reading as failed', async () => {
-    const path = join(dir, 'file');
-    fs.writeFileSync(path, 'x');
-    const eio = Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO' });
-    vi.spyOn(fs, 'readSync').mockImplementation(() => {
-      throw eio;
-    });
-    expect(readBoundedSync(path, 10)).toEqual({ kind: 'failed', error: eio });
-    expect(new PersonaPool({ path }).snapshotSync().problem).toMatchObject({ code: 'UNREADABLE', message: expect.stringContaining('(EIO)') });
+  it('reports an error while reading as failed: /proc/self/mem gives EIO at offset 0', async () => {
+    const path = '/proc/self/mem';
+    expect(readBoundedSync(path, 10)).toMatchObject({ kind: 'failed', error: { code: 'EIO' } });
+    expect(await readBounded(path, 10)).toMatchObject({ kind: 'failed', error: { code: 'EIO' } });
+    expect((await new PersonaPool({ path }).snapshot()).problem).toMatchObject({ code: 'UNREADABLE', message: expect.stringContaining('(EIO)') });
   });
 
   it('reads a stream to its end within the limit, and stops one byte past it', async () => {
