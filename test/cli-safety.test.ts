@@ -191,6 +191,17 @@ describe('- is standard input', () => {
     });
   });
 
+  it('refuses an input file over 16 MiB without reading it', async () => {
+    const file = join(box.dir, 'huge.json');
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, 16 * 1024 * 1024 + 1);
+    expect(await runMain(['validate', file], box.env)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `error: Cannot read ${file}: it is larger than 16777216 bytes, the limit of a pool file: split or trim it\n`,
+    });
+  });
+
   it('says when there is no standard input to read', async () => {
     expect(await withStdin(['validate', '-'], undefined)).toEqual({ code: 1, stdout: '', stderr: 'error: Cannot read standard input: standard input is not available here\n' });
   });
