@@ -135,12 +135,29 @@ export function removeLeftovers(target: string, keep: string): string[] {
   return leftovers;
 }
 
-function isLink(path: string): boolean {
+function lstatOf(path: string): fs.Stats | undefined {
   try {
-    return fs.lstatSync(path).isSymbolicLink();
+    return fs.lstatSync(path, { throwIfNoEntry: false });
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * Follows `path` through symlinks to the file they name, which may not exist yet.
+ *
+ * @param path - A path that may be a symlink.
+ * @returns The final target's path, and its `lstat` (undefined when it does not exist or cannot be
+ *   stat'ed; after 40 links, the last link's).
+ */
+export function followLinks(path: string): { target: string; stats: fs.Stats | undefined } {
+  let current = path;
+  let stats = lstatOf(current);
+  for (let hops = 0; hops < 40 && stats?.isSymbolicLink() === true; hops++) {
+    current = resolve(dirname(current), fs.readlinkSync(current));
+    stats = lstatOf(current);
+  }
+  return { target: current, stats };
 }
 
 /**
@@ -150,10 +167,5 @@ function isLink(path: string): boolean {
  * @returns The final target's path.
  */
 export function resolveLinks(path: string): string {
-  let current = path;
-  for (let hops = 0; hops < 40; hops++) {
-    if (!isLink(current)) return current;
-    current = resolve(dirname(current), fs.readlinkSync(current));
-  }
-  return current;
+  return followLinks(path).target;
 }

@@ -21,8 +21,13 @@ export interface CommandContext {
   readonly out: Output;
 }
 
-/** The pool a command works on: `--output`, else `--pool`, else the path resolved from the environment. */
-function poolOf({ options, io }: CommandContext): PersonaPool {
+/**
+ * The pool a command works on: `--output`, else `--pool`, else the path resolved from the environment.
+ *
+ * @param context - The command's options and io.
+ * @returns The pool.
+ */
+export function poolOf({ options, io }: CommandContext): PersonaPool {
   return new PersonaPool({ env: io.env, path: options.output ?? options.pool });
 }
 
@@ -33,13 +38,13 @@ function invalidEntries({ file, list, rejected }: CheckedFile): string {
 /**
  * `import <file>`: validates the file and installs its valid personas as the pool, locked and atomic.
  *
- * @param file - The persona file.
+ * @param file - The persona file; `-` reads standard input.
  * @param context - Options, io and output.
  * @returns The exit code: 0 when imported, 1 otherwise.
  */
 export async function importFile(file: string, context: CommandContext): Promise<number> {
   const { out } = context;
-  const checked = checkFile(file, out);
+  const checked = await checkFile(file, out, context.io);
   if (checked === 1) return 1;
   if (checked.rejected.length > 0) {
     out.warn(`${invalidEntries(checked)} and will not be imported:`);
@@ -54,14 +59,14 @@ export async function importFile(file: string, context: CommandContext): Promise
 /**
  * `validate <file>`: the checks and report of `import`, writing nothing.
  *
- * @param file - The persona file.
+ * @param file - The persona file; `-` reads standard input.
  * @param context - Options, io and output.
  * @returns The exit code: 0 when every entry is valid, 1 otherwise.
  */
-export function validateFile(file: string, { out }: CommandContext): number {
-  const checked = checkFile(file, out);
+export async function validateFile(file: string, { out, io }: CommandContext): Promise<number> {
+  const checked = await checkFile(file, out, io);
   if (checked === 1) return 1;
-  if (checked.rejected.length === 0) out.result(`${file} is valid: ${plural(checked.personas.length, 'persona')}`);
+  if (checked.rejected.length === 0) out.result(`${checked.file} is valid: ${plural(checked.personas.length, 'persona')}`);
   else {
     out.fail(`${invalidEntries(checked)}; import would skip ${checked.rejected.length === 1 ? 'it' : 'them'} and keep ${plural(checked.personas.length, 'persona')}:`);
     out.note(...describeRejected(checked));

@@ -1,5 +1,5 @@
 /** The commands of `persona-pool`. */
-export const COMMANDS = ['import', 'validate', 'show', 'path'] as const;
+export const COMMANDS = ['import', 'validate', 'show', 'path', 'history', 'restore'] as const;
 
 /** One command of `persona-pool`. */
 export type Command = (typeof COMMANDS)[number];
@@ -8,7 +8,7 @@ export type Command = (typeof COMMANDS)[number];
  * Tells whether a word is a command.
  *
  * @param word - The first argument that is not an option.
- * @returns `true` for `import`, `validate`, `show` and `path`.
+ * @returns `true` for `import`, `validate`, `show`, `path`, `history` and `restore`.
  */
 export function isCommand(word: string): word is Command {
   return (COMMANDS as readonly string[]).includes(word);
@@ -27,6 +27,8 @@ Commands:
   validate <file>      Check <file> as import does; write nothing
   show                 Print the pool's path, its number of personas and a table of them
   path                 Print the path the pool resolves to
+  history              List the versions of the pool kept, newest first
+  restore <version>    Put a version kept back as the pool
 
 Options:
 ${POOL_OPTION}
@@ -35,6 +37,7 @@ ${HELP_OPTION}
 
 The pool is $DECNET_REALISM_PERSONAS if set, else /etc/decnet/email_personas.json
 if it exists or its folder is writable, else ~/.decnet/email_personas.json.
+A <file> of - is standard input.
 Run "persona-pool <command> --help" for a command's help.`;
 
 /** Each command's help: `persona-pool <command> --help`. */
@@ -44,6 +47,8 @@ export const COMMAND_HELP: Readonly<Record<Command, string>> = {
 Validate <file> and install its valid personas as the pool, under the pool's
 lock and atomically: readers see the old pool or the new one, never a mix.
 Invalid entries are listed and skipped; nothing is written if none is valid.
+The version replaced is kept: see "persona-pool history". A <file> of - is
+standard input (cat personas.json | persona-pool import -).
 
 Options:
   -o, --output <path>  Install the pool here (wins over --pool and $DECNET_REALISM_PERSONAS)
@@ -52,7 +57,8 @@ ${HELP_OPTION}`,
   validate: `Usage: persona-pool validate <file> [--pool <path>]
 
 Check <file> as import does and list every invalid entry with its reasons.
-Nothing is written. Exit 0 if every entry is valid, 1 otherwise.
+Nothing is written. Exit 0 if every entry is valid, 1 otherwise. A <file> of -
+is standard input.
 
 Options:
   --pool <path>        Accepted for symmetry; validate does not read the pool
@@ -68,6 +74,25 @@ ${HELP_OPTION}`,
   path: `Usage: persona-pool path [--pool <path>]
 
 Print the path the pool resolves to now.
+
+Options:
+${POOL_OPTION}
+${HELP_OPTION}`,
+  history: `Usage: persona-pool history [--json] [--pool <path>]
+
+List the versions of the pool kept in <pool file>.history/, newest first: each
+import (and each write through the API) keeps the version it replaces, the
+last 20 of them. Restore one with "persona-pool restore <version>".
+
+Options:
+  --json               Print { path, versions: [{ version, savedAt, count }] } as JSON
+${POOL_OPTION}
+${HELP_OPTION}`,
+  restore: `Usage: persona-pool restore <version> [--pool <path>]
+
+Put a version that "persona-pool history" lists back as the pool, under the
+pool's lock and atomically. The version it replaces is kept in turn, so a
+restore can be undone too. Exit 1 if no such version is kept.
 
 Options:
 ${POOL_OPTION}

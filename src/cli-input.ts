@@ -1,6 +1,6 @@
-import fs from 'node:fs';
+import { readBounded, readStreamBounded } from './bounded-read.js';
 import type { RejectedPersona } from './errors.js';
-import { printable, type Output } from './cli-io.js';
+import { printable, type CliIo, type Output } from './cli-io.js';
 import { inspectPersonas, toList } from './parse.js';
 import type { EmailPersona } from './schema.js';
 import { POOL_DEFAULTS } from './pool-options.js';
@@ -10,10 +10,14 @@ import { rememberValidation } from './validated.js';
 const MAX_PERSONAS = POOL_DEFAULTS.maxPersonas;
 /** The language of personas without one: `PersonaPool`'s default, which the command line keeps. */
 const LANGUAGE_DEFAULT = POOL_DEFAULTS.languageDefault;
+/** The largest input file read: `PersonaPool`'s default `maxBytes`, as for the pool file itself. */
+const MAX_BYTES = POOL_DEFAULTS.maxBytes;
+/** The file name that means standard input, and how messages name it. */
+const STDIN = { operand: '-', name: 'standard input' } as const;
 
 /** A persona file that holds at least one valid persona. */
 export interface CheckedFile {
-  /** The file as given on the command line. */
+  /** The file as given on the command line, or `standard input` for `-`. */
   readonly file: string;
   /** Every entry, as parsed. */
   readonly list: readonly unknown[];
@@ -26,7 +30,6 @@ export interface CheckedFile {
 const READ_REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file',
   EACCES: 'permission denied',
-  EISDIR: 'it is a folder, not a file',
 };
 
 /**
@@ -41,11 +44,26 @@ export function plural(count: number, noun: string): string {
   return `${count} ${noun.endsWith('y') ? `${noun.slice(0, -1)}ies` : `${noun}s`}`;
 }
 
-function readText(file: string): string | NodeJS.ErrnoException {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    return error as NodeJS.ErrnoException;
+/** The input's text, or why it cannot be had; at most {@link MAX_BYTES}, never blocking on a special file. */
+async function readText(file: string, io: CliIo): Promise<string | { readonly reason: string }> {
+  const tooLarge = { reason: `it is larger than ${MAX_BYTES} bytes, the limit of a pool file: split or trim it` };
+  if (file === STDIN.operand) {
+    if (io.stdin === undefined) return { reason: 'standard input is not available here' };
+    return (await readStreamBounded(io.stdin(), MAX_BYTES))?.toString('utf8') ?? tooLarge;
+  }
+  const read = await readBounded(file, MAX_BYTES);
+  switch (read.kind) {
+    case 'read':
+      return read.bytes.toString('utf8');
+    case 'missing':
+      return { reason: READ_REASONS.ENOENT as string };
+    case 'failed':
+      return { reason: READ_REASONS[read.error.code ?? ''] ?? read.error.message };
+    case 'too-large':
+      return tooLarge;
+    case 'not-a-file':
+      if (read.what === 'a folder') return { reason: 'it is a folder, not a file' };
+      return { reason: `it is ${read.what}, not a regular file: pass a regular file, or - to read standard input` };
   }
 }
 
@@ -93,13 +111,15 @@ function noneValid(file: string, list: readonly unknown[], rejected: readonly Re
  * Reads and validates a persona file as `PersonaPool.replace` would, and reports why it is unusable.
  * The validation is remembered with the list, so a `replace` of `list` does not validate it again.
  *
- * @param file - The file, as given on the command line.
+ * @param operand - The file, as given on the command line; `-` is standard input.
  * @param out - Where failures are reported.
+ * @param io - Standard input, for `-`.
  * @returns The checked file, or exit code 1 once the reason is reported.
  */
-export function checkFile(file: string, out: Output): CheckedFile | 1 {
-  const text = readText(file);
-  if (typeof text !== 'string') return out.fail(`Cannot read ${file}: ${READ_REASONS[String(text.code)] ?? text.message}`);
+export async function checkFile(operand: string, out: Output, io: CliIo): Promise<CheckedFile | 1> {
+  const file = operand === STDIN.operand ? STDIN.name : operand;
+  const text = await readText(operand, io);
+  if (typeof text !== 'string') return out.fail(`Cannot read ${file}: ${text.reason}`);
   const source = toList(text);
   if ('problem' in source) {
     const { problem } = source;

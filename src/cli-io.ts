@@ -15,6 +15,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Whether stderr is a terminal; colour is only ever used there. */
   readonly isTTY: boolean;
+  /** Standard input, read for the file `-`; asked for only then. Without it, `-` cannot be read. */
+  readonly stdin?: (() => AsyncIterable<Uint8Array | string>) | undefined;
 }
 
 /** How the commands speak: results to stdout, the rest to stderr, each call one or more lines. */
@@ -85,6 +87,7 @@ export interface NodeProcess {
   readonly stdout: NodeStream;
   readonly stderr: NodeStream;
   readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdin?: AsyncIterable<Uint8Array | string>;
 }
 
 /**
@@ -98,5 +101,7 @@ export function processIo(proc: NodeProcess = process): CliIo {
   proc.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
   });
-  return { stdout: proc.stdout, stderr: proc.stderr, env: proc.env, isTTY: proc.stderr.isTTY === true };
+  // `process.stdin` is a getter that opens the stream: taken only when a command reads `-`.
+  const stdin = 'stdin' in proc ? () => proc.stdin as AsyncIterable<Uint8Array | string> : undefined;
+  return { stdout: proc.stdout, stderr: proc.stderr, env: proc.env, isTTY: proc.stderr.isTTY === true, stdin };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { importFile, printPath, showPool, validateFile, type CommandContext, type CommandOptions } from './cli-commands.js';
+import { restoreVersion, showHistory } from './cli-history.js';
 import { COMMAND_HELP, isCommand, PROGRAM_HELP, usageOf, type Command } from './cli-help.js';
 import { outputFor, type CliIo, type Output } from './cli-io.js';
 
@@ -16,19 +17,30 @@ export const OPTIONS: Readonly<Record<Command, OptionSpec>> = {
   validate: COMMON,
   show: { ...COMMON, json: { type: 'boolean' } },
   path: COMMON,
+  history: { ...COMMON, json: { type: 'boolean' } },
+  restore: COMMON,
 };
 
 /** Every option of every command, and `--version`: what may stand before the command. */
 const EVERY_OPTION: OptionSpec = { ...OPTIONS.import, ...OPTIONS.show, version: { type: 'boolean' } };
 
 /** The one operand a command takes, if any. */
-const OPERAND: Readonly<Record<Command, string | undefined>> = { import: '<file>', validate: '<file>', show: undefined, path: undefined };
+const OPERAND: Readonly<Record<Command, string | undefined>> = {
+  import: '<file>',
+  validate: '<file>',
+  show: undefined,
+  path: undefined,
+  history: undefined,
+  restore: '<version>',
+};
 
 const RUN: Readonly<Record<Command, (operands: readonly string[], context: CommandContext) => number | Promise<number>>> = {
   import: ([file], context) => importFile(String(file), context),
   validate: ([file], context) => validateFile(String(file), context),
   show: (_, context) => showPool(context),
   path: (_, context) => printPath(context),
+  history: (_, context) => showHistory(context),
+  restore: ([version], context) => restoreVersion(String(version), context),
 };
 
 interface Parsed {
@@ -85,7 +97,7 @@ async function run(argv: readonly string[], io: CliIo, out: Output): Promise<num
 }
 
 /**
- * The `persona-pool` command line: `import`, `validate`, `show` and `path`. Results go to
+ * The `persona-pool` command line: `import`, `validate`, `show`, `path`, `history` and `restore`. Results go to
  * stdout, everything else to stderr; it never exits the process, it returns the exit code.
  *
  * @param argv - The arguments after the program name.

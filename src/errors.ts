@@ -48,8 +48,10 @@ export const ERROR_STATUS = {
   LOCKED: 503,
   /** The pool's lock was lost during a write; nothing was written. */
   LOCK_COMPROMISED: 503,
-  /** The pool file could not be written (permissions, full disk, ...). */
+  /** The pool file could not be written (permissions, full disk, ...); 409 where the path is not a regular file. */
   WRITE_FAILED: 500,
+  /** `restore()` of a version the pool's history does not keep. */
+  UNKNOWN_VERSION: 404,
   /** A malformed option: a programming or configuration error. */
   INVALID_OPTION: 500,
 } as const satisfies Record<string, number>;
@@ -77,27 +79,28 @@ export type PersonaPoolErrorCode = keyof typeof ERROR_STATUS;
 export class PersonaPoolError extends Error {
   /** Stable machine-readable code. */
   readonly code: PersonaPoolErrorCode;
-  /** HTTP-style status for this code. */
+  /** HTTP-style status: the code's in {@link ERROR_STATUS}, unless the thrower gave another. */
   readonly status: number;
   /** The entries that failed validation, where the error is about entries. */
   readonly rejected: readonly RejectedPersona[] | undefined;
 
   /**
-   * Creates the error; `status` follows from `code`.
+   * Creates the error; `status` follows from `code` unless `options.status` is given.
    *
-   * @param code - Stable code; it sets `status`.
+   * @param code - Stable code; it sets the default `status`.
    * @param message - A message that tells an operator what to do.
-   * @param options - The underlying `cause` and the `rejected` entries, where relevant.
+   * @param options - The underlying `cause`, the `rejected` entries, where relevant, and a `status`
+   *   other than the code's default (`WRITE_FAILED` is 409 where the pool path is not a regular file).
    */
   constructor(
     code: PersonaPoolErrorCode,
     message: string,
-    options: { readonly cause?: unknown; readonly rejected?: readonly RejectedPersona[] } = {},
+    options: { readonly cause?: unknown; readonly rejected?: readonly RejectedPersona[]; readonly status?: number } = {},
   ) {
     super(message, 'cause' in options ? { cause: options.cause } : undefined);
     this.name = 'PersonaPoolError';
     this.code = code;
-    this.status = ERROR_STATUS[code];
+    this.status = options.status ?? ERROR_STATUS[code];
     this.rejected = options.rejected;
   }
 }

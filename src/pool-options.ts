@@ -25,6 +25,8 @@ export interface PersonaPoolOptions {
   readonly lockStaleMs: number;
   /** How long a writer waits for another's lock. Default 15,000 ms: longer than `lockStaleMs`, so a crashed writer's lock is always taken over in time. */
   readonly lockWaitMs: number;
+  /** How many replaced versions the history folder `<file>.history/` keeps. Default 20; 0 keeps none. */
+  readonly historyLimit: number;
 }
 
 /**
@@ -48,10 +50,12 @@ export const POOL_DEFAULTS = {
   lockStaleMs: 10_000,
   /** Fifteen seconds: longer than `lockStaleMs`, so a crashed writer's lock is taken over in time. */
   lockWaitMs: 15_000,
+  /** The last twenty versions replaced. */
+  historyLimit: 20,
 } as const satisfies Omit<PersonaPoolOptions, 'env' | 'userPath'>;
 
 function checkOptions(options: PersonaPoolOptions): PersonaPoolOptions {
-  for (const key of ['maxPersonas', 'maxBytes', 'lockStaleMs', 'lockWaitMs'] as const) {
+  for (const key of ['maxPersonas', 'maxBytes', 'lockStaleMs', 'lockWaitMs', 'historyLimit'] as const) {
     if (!Number.isSafeInteger(options[key]) || options[key] < 0) {
       throw new PersonaPoolError('INVALID_OPTION', `PersonaPool option ${key} must be a whole number ≥ 0, got ${String(options[key])}`);
     }

@@ -1,8 +1,11 @@
 import fs, { type BigIntStats } from 'node:fs';
 import { dirname } from 'node:path';
 import createDebug from 'debug';
-import { removeLeftovers, resolveLinks, writeFileAtomic, type AtomicWrite } from './atomic-write.js';
+import { followLinks, removeLeftovers, resolveLinks, writeFileAtomic, type AtomicWrite } from './atomic-write.js';
 import { PersonaPoolError, type RejectedPersona } from './errors.js';
+import { keepable, keepVersion, type Content, type Keeping } from './history.js';
+import type { HistoryEntry } from './history-names.js';
+import { keptEntries, listHistory } from './history-restore.js';
 import { acquireLock, LockError, type HeldLock } from './lock.js';
 import { inspectPersonas } from './parse.js';
 import type { OptionsInput } from './options.js';
@@ -12,6 +15,7 @@ import { stampOf, unchanged, type Stamp } from './stamp.js';
 import type { EmailPersona } from './schema.js';
 import { recallValidation } from './validated.js';
 import { readPoolFile, readPoolFileSync, toSnapshot, writtenSnapshot, type FileRead, type PoolSnapshot } from './snapshot.js';
+import { refuseNonFile, writeFailed } from './write-errors.js';
 
 const log = createDebug('persona-pool:pool');
 /** Encodes the file's text: a `TextEncoder` is faster than `Buffer.from` for text of this size. */
@@ -28,6 +32,12 @@ export interface ReplaceOptions {
   /** Write only if the pool's current `version` is this one. */
   readonly ifMatch?: string | undefined;
 }
+
+/**
+ * The change of {@link PersonaPool.update}: given the personas now in the pool (frozen) and the
+ * snapshot they come from (see its `problem` if the list is empty), it returns the new list.
+ */
+export type UpdateFunction = (personas: readonly EmailPersona[], snapshot: PoolSnapshot) => unknown;
 
 /** What {@link PersonaPool.replace} wrote. */
 export interface ReplaceResult {
@@ -47,16 +57,11 @@ interface CacheEntry {
   readonly stamp: Stamp | undefined;
 }
 
-const WRITE_REASONS: Readonly<Record<string, string>> = {
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'the disk quota is exhausted',
-  EISDIR: 'a folder is in the way',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  ENOENT: 'a folder of the path cannot be made (is a symlink on it dangling?)',
-};
+/** Entries checked, ready to write. */
+interface Validated {
+  readonly personas: EmailPersona[];
+  readonly rejected: RejectedPersona[];
+}
 
 /**
  * The persona pool file: cached reads that cost one `stat` when nothing changed, and locked,
@@ -151,12 +156,62 @@ export class PersonaPool {
    * @param entries - The new personas.
    * @param options - `ifMatch`: write only if the current version is this one.
    * @returns What was written, and the entries rejected.
-   * @throws {PersonaPoolError} `NOT_A_LIST`, `TOO_MANY`, `ALL_INVALID`, `VERSION_MISMATCH`, `LOCKED`, `LOCK_COMPROMISED`, `WRITE_FAILED`.
+   * @throws {PersonaPoolError} `NOT_A_LIST`, `TOO_MANY`, `ALL_INVALID`, `VERSION_MISMATCH`, `LOCKED`, `LOCK_COMPROMISED`,
+   *   `WRITE_FAILED` (409 when the path is not a regular file).
    */
   replace(entries: unknown, options: ReplaceOptions = {}): Promise<ReplaceResult> {
-    const run = this.#queue.then(() => this.#replace(entries, options));
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#enqueue(() => {
+      const valid = this.#validate(entries);
+      return this.#change(options, () => valid);
+    });
+  }
+
+  /**
+   * Read-modify-write under the pool's lock: `fn` gets the personas now in the pool and returns the
+   * new list, which is validated and written as {@link PersonaPool.replace} writes it. Updates from
+   * several processes each see the result of the previous one. If `fn` throws, nothing is written and
+   * its error is rethrown as it is. Queued with the other writes of this pool: `fn` must not await a
+   * write of the same pool, which would wait for `fn`.
+   *
+   * @param fn - The change; it may be async.
+   * @param options - `ifMatch`: change only if the current version is this one (checked before `fn` runs).
+   * @returns What was written, and the entries rejected.
+   * @throws {PersonaPoolError} As `replace`; and whatever `fn` throws.
+   *
+   * @example
+   * ```ts
+   * await pool.update((personas) => personas.filter((persona) => persona.email !== 'gone@corp.example'));
+   * ```
+   */
+  update(fn: UpdateFunction, options: ReplaceOptions = {}): Promise<ReplaceResult> {
+    return this.#enqueue(() => this.#change(options, async (current) => this.#validate(await fn(current.personas, current))));
+  }
+
+  /**
+   * The versions the pool's history keeps (each replaced content, up to `historyLimit`), newest
+   * first. It reads only file names, never their content.
+   *
+   * @returns `{ version, savedAt, count }` of each version kept.
+   */
+  history(): Promise<readonly HistoryEntry[]> {
+    return listHistory(resolveLinks(this.resolvePath()));
+  }
+
+  /**
+   * Replaces the pool with a version its history keeps, as {@link PersonaPool.replace} would (locked,
+   * atomic; the content it replaces is kept in turn).
+   *
+   * @param version - A `version` listed by {@link PersonaPool.history}.
+   * @param options - `ifMatch`: write only if the current version is this one.
+   * @returns What was written.
+   * @throws {PersonaPoolError} `UNKNOWN_VERSION` (404) for a version not kept; as `replace` otherwise.
+   */
+  restore(version: string, options: ReplaceOptions = {}): Promise<ReplaceResult> {
+    return this.#enqueue(() => {
+      const path = this.resolvePath();
+      const valid = this.#validate(keptEntries(path, resolveLinks(path), version, this.#options.maxBytes));
+      return this.#change(options, () => valid);
+    });
   }
 
   /** Forgets every cached read: the next load reads the file. */
@@ -196,28 +251,45 @@ export class PersonaPool {
     return this.#hit(language, path, stat) ?? this.#store(language, path, readPoolFileSync(path, this.#options.maxBytes));
   }
 
-  async #replace(entries: unknown, options: ReplaceOptions): Promise<ReplaceResult> {
-    const { personas, rejected } = this.#validate(entries);
+  /** Runs the writes of this pool one after another, in call order, whatever each one's outcome. */
+  #enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(work);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Locks, checks `ifMatch`, asks `change` for the new personas, and writes them. */
+  async #change(options: ReplaceOptions, change: (current: PoolSnapshot) => Validated | Promise<Validated>): Promise<ReplaceResult> {
     const path = this.resolvePath();
-    const target = resolveLinks(path);
+    const { target, stats } = followLinks(path);
+    refuseNonFile(path, stats, this.#options); // before locking too: no lock folder beside a device
     const lock = await this.#lock(path, target);
     try {
-      const { languageDefault } = this.#options;
-      const current = this.#readSync(languageDefault, path, statOf(path, this.#bigintStat)).version;
-      if (options.ifMatch !== undefined && options.ifMatch !== current) {
-        throw new PersonaPoolError('VERSION_MISMATCH', `The persona pool ${path} changed since version ${options.ifMatch} (now ${current}): reload it and apply your change again`);
+      const { snapshot: current, content } = this.#current(path);
+      if (options.ifMatch !== undefined && options.ifMatch !== current.version) {
+        throw new PersonaPoolError('VERSION_MISMATCH', `The persona pool ${path} changed since version ${options.ifMatch} (now ${current.version}): reload it and apply your change again`);
       }
+      const { personas, rejected } = await change(current);
       // Parsed personas hold exactly the eleven fields, in schema order: the schema's output is built so.
       const bytes = UTF8.encode(`${JSON.stringify(personas, null, 2)}\n`);
       // The personas just validated are what the file will hold: hashed and frozen while the disk
       // syncs, and cached as they are, not parsed again.
-      const { stats, made: snapshot } = await this.#write(path, target, bytes, lock, () => writtenSnapshot(path, personas, bytes));
-      this.#remember(languageDefault, snapshot, stats);
+      const { stats: written, made: snapshot } = await this.#write(path, target, bytes, lock, content, () => writtenSnapshot(path, personas, bytes));
+      this.#remember(this.#options.languageDefault, snapshot, written);
       log('replaced %s: %d personas, %d rejected', path, snapshot.personas.length, rejected.length);
       return { path, personas: snapshot.personas, rejected, version: snapshot.version };
     } finally {
       await lock.release();
     }
+  }
+
+  /** Under the lock: the pool now, and what of it the history can keep; a path that is not a regular file is refused. */
+  #current(path: string): { snapshot: PoolSnapshot; content: Content | null } {
+    const stat = statOf(path, this.#bigintStat);
+    refuseNonFile(path, stat, this.#options);
+    const { languageDefault } = this.#options;
+    const snapshot = this.#readSync(languageDefault, path, stat);
+    return { snapshot, content: keepable(snapshot, this.#cache.get(languageDefault)?.stamp?.stats) };
   }
 
   #validate(entries: unknown): { personas: EmailPersona[]; rejected: RejectedPersona[] } {
@@ -251,30 +323,42 @@ export class PersonaPool {
         const message = `The persona pool ${path} is locked by another writer (${target}.lock) and stayed locked for ${this.#options.lockWaitMs} ms: try again shortly`;
         throw new PersonaPoolError('LOCKED', message, { cause: error });
       }
-      throw this.#writeFailed(path, error instanceof LockError ? error.cause : error);
+      throw writeFailed(path, error instanceof LockError ? error.cause : error, this.#options);
     }
   }
 
-  async #write<T>(path: string, target: string, bytes: Uint8Array, lock: HeldLock, made: () => T): Promise<AtomicWrite<T>> {
+  async #write<T>(path: string, target: string, bytes: Uint8Array, lock: HeldLock, content: Content | null, made: () => T): Promise<AtomicWrite<T>> {
+    const { historyLimit: limit, maxBytes } = this.#options;
+    let keeping: Keeping | undefined;
+    // While the temporary file's fsync runs: clear what killed writers left, keep the version being
+    // replaced, and make what the caller needs.
+    const whileSyncing = (temp: string) => {
+      removeLeftovers(target, temp);
+      keeping = keepVersion(target, content, { limit, maxBytes });
+      return made();
+    };
+    const beforeRename = () => {
+      lock.assertHeld();
+      refuseNonFile(path, statOf(target, false), this.#options);
+    };
+    // The lock is released as soon as the new file is in place and the history pruned, while the folder's fsync runs.
+    const afterRename = () => {
+      keeping?.prune();
+      keeping = undefined;
+      void lock.release();
+    };
     try {
-      // While the temporary file's fsync runs: clear what killed writers left, and make what the caller needs.
-      const whileSyncing = (temp: string) => {
-        removeLeftovers(target, temp);
-        return made();
-      };
-      // The lock is released as soon as the new file is in place, while the folder's fsync runs.
-      return await writeFileAtomic(target, bytes, { whileSyncing, beforeRename: lock.assertHeld, afterRename: () => void lock.release() });
+      return await writeFileAtomic(target, bytes, { whileSyncing, beforeRename, afterRename });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ECOMPROMISED') throw this.#writeFailed(path, error);
-      const message = `The lock on the persona pool ${path} was lost during the write (${String(error)}); nothing was written: try again`;
-      throw new PersonaPoolError('LOCK_COMPROMISED', message, { cause: error });
+      keeping?.forget();
+      throw this.#failure(path, error);
     }
   }
 
-  #writeFailed(path: string, error: unknown): PersonaPoolError {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    const reason = WRITE_REASONS[code] ?? String(error);
-    const hint = this.#options.path === undefined ? `set ${this.#options.envVar} to a writable file path` : 'pass a writable path';
-    return new PersonaPoolError('WRITE_FAILED', `Cannot write the persona pool ${path}: ${reason} (${code || 'error'}). Fix the folder's permissions or ${hint}.`, { cause: error });
+  #failure(path: string, error: unknown): PersonaPoolError {
+    if (error instanceof PersonaPoolError) return error;
+    if ((error as NodeJS.ErrnoException).code !== 'ECOMPROMISED') return writeFailed(path, error, this.#options);
+    const message = `The lock on the persona pool ${path} was lost during the write (${String(error)}); nothing was written: try again`;
+    return new PersonaPoolError('LOCK_COMPROMISED', message, { cause: error });
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import fs, { type BigIntStats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import createDebug from 'debug';
+import { readBounded, readBoundedSync, type BoundedRead } from './bounded-read.js';
 import { inspectPersonas } from './parse.js';
 import type { EmailPersona } from './schema.js';
 
@@ -8,7 +9,7 @@ const log = createDebug('persona-pool:pool');
 
 /** Why the pool file yields no personas, so a dashboard can tell an operator. */
 export interface PoolProblem {
-  /** `INVALID_JSON` (also for an empty file), `NOT_A_LIST`, `UNREADABLE` (a permission error, a folder) or `TOO_LARGE` (over `maxBytes`). */
+  /** `INVALID_JSON` (also for an empty file), `NOT_A_LIST`, `UNREADABLE` (a permission error, a folder, a named pipe, a socket, a device) or `TOO_LARGE` (over `maxBytes`). */
   readonly code: 'INVALID_JSON' | 'NOT_A_LIST' | 'UNREADABLE' | 'TOO_LARGE';
   /** What is wrong and what to do, for an operator; it names the file. */
   readonly message: string;
@@ -35,51 +36,50 @@ export type FileRead =
 /** The version of the missing file. */
 export const ABSENT_VERSION = 'absent';
 
-function unreadable(path: string, error: unknown): FileRead {
-  const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-  const message = `Cannot read the persona pool ${path} (${reason}): check that it is a readable file`;
+function unreadable(path: string, error: NodeJS.ErrnoException): FileRead {
+  const message = `Cannot read the persona pool ${path} (${error.code ?? String(error)}): check that it is a readable file`;
   return { kind: 'failed', problem: { code: 'UNREADABLE', message } };
 }
 
-function openFailed(path: string, error: unknown): FileRead {
-  return (error as NodeJS.ErrnoException).code === 'ENOENT' ? { kind: 'missing' } : unreadable(path, error);
+function notAFile(path: string, what: string): PoolProblem {
+  const message = what === 'a folder'
+    ? `The persona pool ${path} is a folder: point the pool at a JSON file`
+    : `The persona pool ${path} is ${what}, not a regular file: nothing was read. Point the pool at a regular JSON file`;
+  return { code: 'UNREADABLE', message };
 }
 
-function rejectBySize(path: string, stats: BigIntStats, size: bigint | number, maxBytes: number): FileRead | null {
-  if (stats.isDirectory()) {
-    const message = `The persona pool ${path} is a folder: point the pool at a JSON file`;
-    return { kind: 'read', stats, bytes: null, problem: { code: 'UNREADABLE', message } };
+function tooLarge(path: string, size: bigint | null, maxBytes: number): PoolProblem {
+  const message = `The persona pool ${path} is ${size ?? `more than ${maxBytes}`} bytes, over the limit of ${maxBytes}: split or trim it`;
+  return { code: 'TOO_LARGE', message };
+}
+
+/** What a bounded read of the pool file means for the pool. */
+function toFileRead(path: string, read: BoundedRead, maxBytes: number): FileRead {
+  switch (read.kind) {
+    case 'missing':
+      return read;
+    case 'failed':
+      return unreadable(path, read.error);
+    case 'not-a-file':
+      return { kind: 'read', stats: read.stats, bytes: null, problem: notAFile(path, read.what) };
+    case 'too-large':
+      return { kind: 'read', stats: read.stats, bytes: null, problem: tooLarge(path, read.size, maxBytes) };
+    case 'read':
+      return { kind: 'read', stats: read.stats, bytes: read.bytes, problem: null };
   }
-  if (size <= maxBytes) return null;
-  const message = `The persona pool ${path} is ${size} bytes, over the limit of ${maxBytes}: split or trim it`;
-  return { kind: 'read', stats, bytes: null, problem: { code: 'TOO_LARGE', message } };
 }
 
 /**
- * Reads the pool file synchronously; the stamp is the `fstat` of the same handle, taken before reading.
+ * Reads the pool file synchronously, never blocking and holding at most `maxBytes + 1` bytes (see
+ * {@link readBoundedSync}); the stamp is the `fstat` of the same handle, taken before reading. A
+ * path that is not a regular file (a folder, a named pipe, a socket, a device) is `UNREADABLE`.
  *
  * @param path - The pool file.
  * @param maxBytes - Files larger than this are not read.
  * @returns What was found.
  */
 export function readPoolFileSync(path: string, maxBytes: number): FileRead {
-  let fd: number;
-  try {
-    fd = fs.openSync(path, 'r');
-  } catch (error) {
-    return openFailed(path, error);
-  }
-  try {
-    const stats = fs.fstatSync(fd, { bigint: true });
-    const early = rejectBySize(path, stats, stats.size, maxBytes);
-    if (early) return early;
-    const bytes = fs.readFileSync(fd);
-    return rejectBySize(path, stats, bytes.length, maxBytes) ?? { kind: 'read', stats, bytes, problem: null };
-  } catch (error) {
-    return unreadable(path, error);
-  } finally {
-    fs.closeSync(fd);
-  }
+  return toFileRead(path, readBoundedSync(path, maxBytes), maxBytes);
 }
 
 /**
@@ -90,23 +90,7 @@ export function readPoolFileSync(path: string, maxBytes: number): FileRead {
  * @returns What was found.
  */
 export async function readPoolFile(path: string, maxBytes: number): Promise<FileRead> {
-  let handle: fs.promises.FileHandle;
-  try {
-    handle = await fs.promises.open(path, 'r');
-  } catch (error) {
-    return openFailed(path, error);
-  }
-  try {
-    const stats = await handle.stat({ bigint: true });
-    const early = rejectBySize(path, stats, stats.size, maxBytes);
-    if (early) return early;
-    const bytes = await handle.readFile();
-    return rejectBySize(path, stats, bytes.length, maxBytes) ?? { kind: 'read', stats, bytes, problem: null };
-  } catch (error) {
-    return unreadable(path, error);
-  } finally {
-    await handle.close();
-  }
+  return toFileRead(path, await readBounded(path, maxBytes), maxBytes);
 }
 
 /**

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import lockfile from 'proper-lockfile';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { processIo } from '../src/cli-io.js';
@@ -268,11 +269,11 @@ describe.each([
         const result = await run([flag]);
         expect(result).toMatchObject({ code: 0, stderr: '' });
         expect(result.stdout).toMatch(/^Usage: persona-pool <command> \[options\]\n/);
-        for (const command of ['import <file>', 'validate <file>', 'show', 'path', '--pool <path>', '--version']) expect(result.stdout).toContain(command);
+        for (const command of ['import <file>', 'validate <file>', 'show', 'path', 'history', 'restore <version>', '--pool <path>', '--version']) expect(result.stdout).toContain(command);
       }
     });
 
-    it.each(['import', 'validate', 'show', 'path'])('prints the help of %s', async (command) => {
+    it.each(['import', 'validate', 'show', 'path', 'history', 'restore'])('prints the help of %s', async (command) => {
       const result = await run([command, '--help']);
       expect(result).toMatchObject({ code: 0, stderr: '' });
       expect(result.stdout).toMatch(new RegExp(`^Usage: persona-pool ${command}\\b[^]*--pool <path>`));
@@ -388,7 +389,9 @@ describe('main() only', () => {
     const stream = (isTTY?: boolean) => Object.assign(new EventEmitter(), { write: () => true }, isTTY === undefined ? {} : { isTTY });
     const proc = { stdout: stream(), stderr: stream(true), env: box.env };
     const io = processIo(proc);
-    expect(io).toEqual({ stdout: proc.stdout, stderr: proc.stderr, env: box.env, isTTY: true });
+    expect(io).toEqual({ stdout: proc.stdout, stderr: proc.stderr, env: box.env, isTTY: true, stdin: undefined });
+    const stdin = Readable.from([]);
+    expect(processIo({ ...proc, stdin }).stdin?.()).toBe(stdin);
     expect(processIo({ ...proc, stderr: stream() }).isTTY).toBe(false);
     const fail = (code: string) => Object.assign(new Error(code), { code });
     expect(() => proc.stdout.emit('error', fail('EPIPE'))).not.toThrow();

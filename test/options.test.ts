@@ -125,6 +125,17 @@ const POOL_ROWS: readonly Row[] = [
       return outcome(() => new PersonaPool({ path: file, ...options }).replace([persona(2)]));
     },
   },
+  {
+    option: 'historyLimit',
+    expected: 1,
+    other: 0,
+    // One replace: the default keeps the version it replaced, 0 keeps none.
+    probe: async (options) => {
+      const pool = new PersonaPool({ path: poolFile().file, ...options });
+      await pool.replace([persona(2)]);
+      return (await pool.history()).length;
+    },
+  },
 ];
 
 afterEach(() => {
@@ -168,6 +179,7 @@ describe('PersonaPool options set to undefined', () => {
       maxBytes: undefined,
       lockStaleMs: undefined,
       lockWaitMs: undefined,
+      historyLimit: undefined,
     };
     expect(new PersonaPool(all).resolvePath()).toBe(new PersonaPool().resolvePath());
     expect(new PersonaPool(undefined).resolvePath()).toBe(new PersonaPool({}).resolvePath());

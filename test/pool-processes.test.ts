@@ -24,7 +24,9 @@ describe('many processes at once', () => {
     }
     const last = await new PersonaPool({ path: file }).load();
     expect(last.length).toBeGreaterThan(0);
-    expect(fs.readdirSync(dir).sort()).toEqual(['personas.json', 'stop']);
+    // No temporary file or lock left; the history folder keeps the last 20 versions replaced.
+    expect(fs.readdirSync(dir).sort()).toEqual(['personas.json', 'personas.json.history', 'stop']);
+    expect(fs.readdirSync(join(dir, 'personas.json.history'))).toHaveLength(20);
   });
 });
 
@@ -56,7 +58,13 @@ describe('a writer killed with SIGKILL mid-replace', () => {
     const next = new PersonaPool({ path: file, lockStaleMs: 2_000, lockWaitMs: 10_000 });
     await next.replace([persona(1)]);
     expect(await next.load()).toHaveLength(1);
-    expect(fs.readdirSync(dir)).toEqual(['personas.json']);
+    expect(fs.readdirSync(dir).sort()).toEqual(['personas.json', 'personas.json.history']);
+    // Every version kept is a whole list, and no killed writer left a temporary file in the folder.
+    const history = join(dir, 'personas.json.history');
+    for (const name of fs.readdirSync(history)) {
+      expect(name).toMatch(/^\d+-\d+-4000-[\w-]+\.json$/);
+      expect(new Set(parsePersonas(fs.readFileSync(join(history, name), 'utf8')).map((p) => p.name.split('-')[0])).size).toBe(1);
+    }
     expect(seen.locks).toBeGreaterThan(0);
   });
 });

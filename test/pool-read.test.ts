@@ -62,7 +62,7 @@ describe('load on a missing or unusable file', () => {
   it('gives [] for a file over maxBytes without reading it, reported TOO_LARGE', async () => {
     write([persona(1), persona(2)]);
     const small = new PersonaPool({ path: file, maxBytes: 64 });
-    const read = vi.spyOn(fs, 'readFileSync');
+    const read = vi.spyOn(fs, 'readSync');
     expect(small.loadSync()).toEqual([]);
     expect(read).not.toHaveBeenCalled();
     expect((await small.snapshot()).problem).toMatchObject({ code: 'TOO_LARGE' });
@@ -132,7 +132,7 @@ describe('the cache', () => {
     pool.loadSync();
     const stat = vi.spyOn(fs, 'statSync');
     const open = vi.spyOn(fs, 'openSync');
-    const read = vi.spyOn(fs, 'readFileSync');
+    const read = vi.spyOn(fs, 'readSync');
     pool.loadSync();
     expect(stat).toHaveBeenCalledTimes(1);
     // The plain stat, not the bigint one: Node builds no bigints for a hit.
@@ -228,7 +228,7 @@ describe('the cache', () => {
     expect(pool.loadSync()).toHaveLength(1);
     expect(other.loadSync()).toHaveLength(2);
     other.resetCache();
-    const read = vi.spyOn(fs, 'readFileSync');
+    const read = vi.spyOn(fs, 'readSync');
     pool.loadSync();
     expect(read).not.toHaveBeenCalled();
   });

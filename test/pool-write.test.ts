@@ -159,7 +159,7 @@ describe('replace: versions and the cache', () => {
 
   it('serves the write from the cache without reading the file again', async () => {
     const { personas } = await pool.replace([persona(1)]);
-    const read = vi.spyOn(fs, 'readFileSync');
+    const read = vi.spyOn(fs, 'openSync');
     expect(pool.loadSync()).toBe(personas);
     expect(read).not.toHaveBeenCalled();
   });
@@ -235,13 +235,13 @@ describe('replace: locks', () => {
 });
 
 describe('replace: write failures', () => {
-  it('gives WRITE_FAILED (500) when a folder is in the way, the old pool intact, no temp file left', async () => {
+  it('gives WRITE_FAILED (409) when a folder is in the way, the folder intact, no temp file or lock left', async () => {
     fs.mkdirSync(file);
     const error = await failure(pool.replace([persona(1)]));
-    expect([error.code, error.status]).toEqual(['WRITE_FAILED', 500]);
-    expect(error.message).toContain(file);
-    expect(error.message).toContain('a folder is in the way');
-    expect(leftovers()).toEqual([]);
+    expect([error.code, error.status]).toEqual(['WRITE_FAILED', 409]);
+    expect(error.message).toContain(`${file} is a folder, not a regular file`);
+    expect(fs.statSync(file).isDirectory()).toBe(true);
+    expect(fs.readdirSync(dir)).toEqual(['personas.json']);
   });
 
   it('gives WRITE_FAILED naming the variable to set when a file blocks the folder', async () => {

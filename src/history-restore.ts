@@ -1,0 +1,66 @@
+import fs from 'node:fs';
+import { join } from 'node:path';
+import createDebug from 'debug';
+import { readBoundedSync } from './bounded-read.js';
+import { PersonaPoolError } from './errors.js';
+import { historyFolder, keptIn, namesIn, type HistoryEntry, type Kept } from './history-names.js';
+import { toList } from './parse.js';
+
+const log = createDebug('persona-pool:history');
+
+/**
+ * The versions kept beside a pool file, newest first. A missing folder has none; a folder that
+ * cannot be listed has none either, logged through `debug` (namespace `persona-pool:history`).
+ *
+ * @param target - The pool file, symlinks followed.
+ * @returns The versions.
+ */
+export async function listHistory(target: string): Promise<HistoryEntry[]> {
+  let names: string[];
+  try {
+    names = await fs.promises.readdir(historyFolder(target));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log('cannot list %s: %O', historyFolder(target), error);
+    return [];
+  }
+  return keptIn(names).map(({ version, savedAt, count }) => ({ version, savedAt, count }));
+}
+
+function unknownVersion(path: string, version: string, why: string): PersonaPoolError {
+  const message = `No version ${version} of the persona pool ${path} can be restored: ${why}. List the versions kept with pool.history() or persona-pool history`;
+  return new PersonaPoolError('UNKNOWN_VERSION', message);
+}
+
+function findKept(path: string, folder: string, version: string): Kept {
+  let names: string[];
+  try {
+    names = namesIn(folder, false);
+  } catch (error) {
+    throw unknownVersion(path, version, `its history folder ${folder} cannot be listed (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const kept = keptIn(names).find((entry) => entry.version === version);
+  if (kept === undefined) throw unknownVersion(path, version, `it is not kept in ${folder}`);
+  return kept;
+}
+
+/**
+ * The entries of a version kept in a pool's history: the newest one kept with that version.
+ *
+ * @param path - The pool file, as resolved (for messages).
+ * @param target - The pool file, symlinks followed.
+ * @param version - The version to restore.
+ * @param maxBytes - The pool's size limit.
+ * @returns The entries of that content, to replace the pool with.
+ * @throws {PersonaPoolError} `UNKNOWN_VERSION` when no such version is kept (or it cannot be read),
+ *   `NOT_A_LIST` when its content is not a JSON list.
+ */
+export function keptEntries(path: string, target: string, version: string, maxBytes: number): readonly unknown[] {
+  const folder = historyFolder(target);
+  const file = join(folder, findKept(path, folder, version).name);
+  const read = readBoundedSync(file, maxBytes);
+  if (read.kind !== 'read') throw unknownVersion(path, version, `its file ${file} cannot be read (${read.kind === 'failed' ? (read.error.code ?? 'error') : read.kind})`);
+  const source = toList(read.bytes.toString('utf8'));
+  if ('list' in source) return source.list;
+  const message = `Version ${version} of the persona pool ${path}, kept in ${file}, is not a JSON list of personas (${source.problem.message}): nothing was written. Fix that file and import it`;
+  throw new PersonaPoolError('NOT_A_LIST', message);
+}
