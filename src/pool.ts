@@ -4,11 +4,12 @@ import createDebug from 'debug';
 import { removeLeftovers, resolveLinks, writeFileAtomic, type AtomicWrite } from './atomic-write.js';
 import { PersonaPoolError, type RejectedPersona } from './errors.js';
 import { acquireLock, LockError, type HeldLock } from './lock.js';
-import { inspectPersonas } from './parse.js';
+import { inspectPersonas, type Inspection } from './parse.js';
 import { poolOptions, type PersonaPoolOptions } from './pool-options.js';
 import { locatePool, statOf, type Stat } from './resolve-path.js';
 import { stampOf, unchanged, type Stamp } from './stamp.js';
 import type { EmailPersona } from './schema.js';
+import type { PersonaWarning } from './warnings.js';
 import { readPoolFile, readPoolFileSync, toSnapshot, writtenSnapshot, type FileRead, type PoolSnapshot } from './snapshot.js';
 
 const log = createDebug('persona-pool:pool');
@@ -35,6 +36,8 @@ export interface ReplaceResult {
   readonly personas: readonly EmailPersona[];
   /** The entries left out as invalid, with their input index and reasons. */
   readonly rejected: readonly RejectedPersona[];
+  /** What was accepted but is probably a mistake, by input index (see `inspectPersonas`); it changed nothing written. */
+  readonly warnings: readonly PersonaWarning[];
   /** The pool's new version (the HTTP ETag). */
   readonly version: string;
 }
@@ -148,7 +151,7 @@ export class PersonaPool {
    *
    * @param entries - The new personas.
    * @param options - `ifMatch`: write only if the current version is this one.
-   * @returns What was written, and the entries rejected.
+   * @returns What was written, the entries rejected, and the warnings (see `inspectPersonas`).
    * @throws {PersonaPoolError} `NOT_A_LIST`, `TOO_MANY`, `ALL_INVALID`, `VERSION_MISMATCH`, `LOCKED`, `LOCK_COMPROMISED`, `WRITE_FAILED`.
    */
   replace(entries: unknown, options: ReplaceOptions = {}): Promise<ReplaceResult> {
@@ -195,7 +198,7 @@ export class PersonaPool {
   }
 
   async #replace(entries: unknown, options: ReplaceOptions): Promise<ReplaceResult> {
-    const { personas, rejected } = this.#validate(entries);
+    const { personas, rejected, warnings } = this.#validate(entries);
     const path = this.resolvePath();
     const target = resolveLinks(path);
     const lock = await this.#lock(path, target);
@@ -212,13 +215,13 @@ export class PersonaPool {
       const { stats, made: snapshot } = await this.#write(path, target, bytes, lock, () => writtenSnapshot(path, personas, bytes));
       this.#remember(languageDefault, snapshot, stats);
       log('replaced %s: %d personas, %d rejected', path, snapshot.personas.length, rejected.length);
-      return { path, personas: snapshot.personas, rejected, version: snapshot.version };
+      return { path, personas: snapshot.personas, rejected, warnings, version: snapshot.version };
     } finally {
       await lock.release();
     }
   }
 
-  #validate(entries: unknown): { personas: EmailPersona[]; rejected: RejectedPersona[] } {
+  #validate(entries: unknown): Pick<Inspection, 'personas' | 'rejected' | 'warnings'> {
     if (!Array.isArray(entries)) {
       throw new PersonaPoolError('NOT_A_LIST', 'The personas must be a JSON list of persona objects');
     }
@@ -226,13 +229,13 @@ export class PersonaPool {
     if (entries.length > maxPersonas) {
       throw new PersonaPoolError('TOO_MANY', `Too many personas: ${entries.length}, the limit is ${maxPersonas}: trim the list or raise maxPersonas`);
     }
-    const { personas, rejected } = inspectPersonas(entries, { languageDefault });
+    const { personas, rejected, warnings } = inspectPersonas(entries, { languageDefault });
     if (entries.length > 0 && personas.length === 0) {
       const reasons = rejected.slice(0, 3).map(({ index, issues }) => `#${index}: ${issues.map((issue) => issue.message).join(', ')}`);
       const message = `Persona validation failed: no entry is valid. Each persona needs name, email (as user@domain.tld) and role. First reasons: ${reasons.join('; ')}`;
       throw new PersonaPoolError('ALL_INVALID', message, { rejected });
     }
-    return { personas, rejected };
+    return { personas, rejected, warnings };
   }
 
   async #lock(path: string, target: string): Promise<HeldLock> {
