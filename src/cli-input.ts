@@ -4,11 +4,12 @@ import { printable, type Output } from './cli-io.js';
 import { inspectPersonas, toList } from './parse.js';
 import type { EmailPersona } from './schema.js';
 import { POOL_DEFAULTS } from './pool-options.js';
+import type { PersonaWarning } from './warnings.js';
 
 /** The most entries a pool takes: `PersonaPool`'s default `maxPersonas`, which the command line keeps. */
 const MAX_PERSONAS = POOL_DEFAULTS.maxPersonas;
 
-/** A persona file that holds at least one valid persona. */
+/** A persona file read as a list and validated; it may hold no valid persona. */
 export interface CheckedFile {
   /** The file as given on the command line. */
   readonly file: string;
@@ -18,6 +19,8 @@ export interface CheckedFile {
   readonly personas: readonly EmailPersona[];
   /** The invalid entries, with their reasons. */
   readonly rejected: readonly RejectedPersona[];
+  /** What was accepted but is probably a mistake. */
+  readonly warnings: readonly PersonaWarning[];
 }
 
 const READ_REASONS: Readonly<Record<string, string>> = {
@@ -46,7 +49,14 @@ function readText(file: string): string | NodeJS.ErrnoException {
   }
 }
 
-function nameOf(entry: unknown): string {
+/**
+ * How a listing names an entry: ` "<name>"` (cut at 60 characters, made printable) when it has a
+ * name, else nothing.
+ *
+ * @param entry - The entry, as parsed.
+ * @returns The name with a leading space, or ''.
+ */
+export function nameOf(entry: unknown): string {
   const name: unknown = typeof entry === 'object' && entry !== null ? (entry as { name?: unknown }).name : undefined;
   if (typeof name !== 'string' || name.trim() === '') return '';
   const chars = [...name];
@@ -79,7 +89,14 @@ export function warnIfFew(checked: CheckedFile, out: Output, suffix = ''): void 
   }
 }
 
-function noneValid(file: string, list: readonly unknown[], rejected: readonly RejectedPersona[], out: Output): 1 {
+/**
+ * Reports a file without a valid persona: that, and the listing of its entries.
+ *
+ * @param checked - The checked file, with no valid persona.
+ * @param out - Where to report.
+ * @returns Exit code 1.
+ */
+export function noneValid({ file, list, rejected }: CheckedFile, out: Output): 1 {
   if (list.length === 0) return out.fail(`No valid personas in ${file}: the list is empty`);
   out.fail(`No valid personas in ${file}: ${list.length === 1 ? 'its only entry is' : `all ${list.length} entries are`} invalid:`);
   out.note(...describeRejected({ list, rejected }));
@@ -87,7 +104,8 @@ function noneValid(file: string, list: readonly unknown[], rejected: readonly Re
 }
 
 /**
- * Reads and validates a persona file as `PersonaPool.replace` would, and reports why it is unusable.
+ * Reads and validates a persona file as `PersonaPool.replace` would, and reports why it cannot be
+ * read as a list of at most 10,000 entries. A list without a valid persona is returned: see {@link noneValid}.
  *
  * @param file - The file, as given on the command line.
  * @param out - Where failures are reported.
@@ -105,7 +123,6 @@ export function checkFile(file: string, out: Output): CheckedFile | 1 {
   if (list.length > MAX_PERSONAS) {
     return out.fail(`Too many personas in ${file}: ${list.length}, the limit is ${MAX_PERSONAS}: split or trim the list`);
   }
-  const { personas, rejected } = inspectPersonas(list);
-  if (personas.length === 0) return noneValid(file, list, rejected, out);
-  return { file, list, personas, rejected };
+  const { personas, rejected, warnings } = inspectPersonas(list);
+  return { file, list, personas, rejected, warnings };
 }
