@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { processIo } from '../src/cli-io.js';
+import { describeWarnings } from '../src/cli-report.js';
 import { inspectPersonas, PersonaPool } from '../src/index.js';
 import { BAD_EMAIL, BIN, NO_NAME, runBin, runMain, SAMPLE, sandbox, type Run, type Runner, type Sandbox } from './cli-fixtures.js';
 import { AS_UNPRIVILEGED, persona } from './helpers.js';
@@ -522,6 +523,11 @@ describe('main() only', () => {
     expect(plain.stderr).toBe(`Warning: 1 warning in ${file}:\n  #0 "Mallory \\u001b[2J" x\\u{1b}[31m: unknown field "x\\u001b[31m" is ignored\n`);
     expect((await tty(['validate', file])).stderr).toMatch(/^\u001b\[33mWarning\u001b\[39m: 1 warning in /);
     expect((await tty(['validate', file], { NO_COLOR: '1' })).stderr).toBe(plain.stderr);
+  });
+
+  it('writes a warning about a whole entry (path "") without a field', () => {
+    const warnings = [{ index: 1, path: '', code: 'UNKNOWN_FIELD', message: 'about the entry' }] as const;
+    expect(describeWarnings({ list: [SAMPLE[0], SAMPLE[1]], warnings })).toEqual(['  #1 "Bruno Costa": about the entry']);
   });
 
   it('treats entries that are not objects, or whose name is not text, as nameless', async () => {
