@@ -1,5 +1,6 @@
-import { checkFile, describeRejected, plural, warnIfFew, type CheckedFile } from './cli-input.js';
+import { checkFile, describeRejected, noneValid, plural, warnIfFew, type CheckedFile } from './cli-input.js';
 import type { CliIo, Output } from './cli-io.js';
+import { hasWarnings, importReport, printReport, printWarnings, validateReport } from './cli-report.js';
 import { personaTable } from './cli-table.js';
 import { PersonaPool } from './pool.js';
 import { ABSENT_VERSION } from './snapshot.js';
@@ -9,6 +10,7 @@ export interface CommandOptions {
   readonly pool?: string | undefined;
   readonly output?: string | undefined;
   readonly json?: boolean | undefined;
+  readonly strict?: boolean | undefined;
 }
 
 /** What a command runs with. */
@@ -35,44 +37,86 @@ function invalidEntries({ file, list, rejected }: CheckedFile): string {
   return `${rejected.length} of ${plural(list.length, 'entry')} in ${file} ${rejected.length === 1 ? 'is' : 'are'} invalid`;
 }
 
+/** Whether `import` writes nothing: no valid persona, or `--strict` and something to warn about. */
+function refused(checked: CheckedFile, strict: boolean): boolean {
+  return checked.personas.length === 0 || (strict && hasWarnings(checked));
+}
+
+/** `import --json`: the report on stdout, and nothing else. */
+async function importJson(checked: CheckedFile, context: CommandContext): Promise<number> {
+  const pool = poolOf(context);
+  if (refused(checked, context.options.strict === true)) {
+    printReport(context.out, importReport(checked, { path: pool.resolvePath(), version: null }));
+    return 1;
+  }
+  const { path, version } = await pool.replace(checked.list);
+  printReport(context.out, importReport(checked, { path, version }));
+  return 0;
+}
+
+/** What `import` warns about, on stderr: the invalid entries it skips, the warnings, a single persona. */
+function warnBeforeImport(checked: CheckedFile, out: Output, strict: boolean): void {
+  if (checked.rejected.length > 0) {
+    out.warn(`${invalidEntries(checked)} and will not be imported:`);
+    out.note(...describeRejected(checked));
+  }
+  printWarnings(checked, out);
+  warnIfFew(checked, out, strict ? '' : '; importing anyway');
+}
+
 /**
  * `import <file>`: validates the file and installs its valid personas as the pool, locked and atomic.
+ * With `--strict`, anything it warns about makes it write nothing; with `--json`, stdout gets the report.
  *
  * @param file - The persona file; `-` reads standard input.
  * @param context - Options, io and output.
  * @returns The exit code: 0 when imported, 1 otherwise.
  */
 export async function importFile(file: string, context: CommandContext): Promise<number> {
-  const { out } = context;
+  const { out, options } = context;
   const checked = await checkFile(file, out, context.io);
   if (checked === 1) return 1;
-  if (checked.rejected.length > 0) {
-    out.warn(`${invalidEntries(checked)} and will not be imported:`);
-    out.note(...describeRejected(checked));
-  }
-  warnIfFew(checked, out, '; importing anyway');
+  if (options.json === true) return importJson(checked, context);
+  if (checked.personas.length === 0) return (noneValid(checked, out), printWarnings(checked, out), 1);
+  const strict = options.strict === true;
+  warnBeforeImport(checked, out, strict);
+  if (refused(checked, strict)) return out.fail('--strict turns the warnings above into errors: nothing was imported');
   const { personas, path } = await poolOf(context).replace(checked.list);
   out.result(`Imported ${plural(personas.length, 'persona')} to ${path}`);
   return 0;
 }
 
-/**
- * `validate <file>`: the checks and report of `import`, writing nothing.
- *
- * @param file - The persona file; `-` reads standard input.
- * @param context - Options, io and output.
- * @returns The exit code: 0 when every entry is valid, 1 otherwise.
- */
-export async function validateFile(file: string, { out, io }: CommandContext): Promise<number> {
-  const checked = await checkFile(file, out, io);
-  if (checked === 1) return 1;
-  if (checked.rejected.length === 0) out.result(`${checked.file} is valid: ${plural(checked.personas.length, 'persona')}`);
-  else {
+/** `validate`'s report on stderr: what is invalid, the warnings, and what `--strict` makes of them. */
+function reportValidation(checked: CheckedFile, out: Output, strict: boolean): void {
+  if (checked.personas.length === 0) noneValid(checked, out);
+  else if (checked.rejected.length > 0) {
     out.fail(`${invalidEntries(checked)}; import would skip ${checked.rejected.length === 1 ? 'it' : 'them'} and keep ${plural(checked.personas.length, 'persona')}:`);
     out.note(...describeRejected(checked));
   }
+  printWarnings(checked, out);
   warnIfFew(checked, out);
-  return checked.rejected.length === 0 ? 0 : 1;
+  if (strict && (checked.warnings.length > 0 || checked.personas.length === 1)) out.fail('--strict turns the warnings above into errors');
+}
+
+/**
+ * `validate <file>`: the checks and report of `import`, writing nothing. With `--strict`, a warning
+ * fails it too; with `--json`, stdout gets the report.
+ *
+ * @param file - The persona file; `-` reads standard input.
+ * @param context - Options, io and output.
+ * @returns The exit code: 0 when every entry is valid (and, with `--strict`, nothing warned about), 1 otherwise.
+ */
+export async function validateFile(file: string, { out, options, io }: CommandContext): Promise<number> {
+  const checked = await checkFile(file, out, io);
+  if (checked === 1) return 1;
+  const strict = options.strict === true;
+  const code = checked.rejected.length > 0 || refused(checked, strict) ? 1 : 0;
+  if (options.json === true) printReport(out, validateReport(checked));
+  else {
+    reportValidation(checked, out, strict);
+    if (code === 0) out.result(`${checked.file} is valid: ${plural(checked.personas.length, 'persona')}`);
+  }
+  return code;
 }
 
 /**

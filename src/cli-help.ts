@@ -24,7 +24,7 @@ Curate the persona pool of the realism engine: a JSON list of email personas.
 
 Commands:
   import <file>        Validate <file> and install its valid personas as the pool
-  validate <file>      Check <file> as import does; write nothing
+  validate <file>      Check <file> as import does, warnings included; write nothing
   show                 Print the pool's path, its number of personas and a table of them
   path                 Print the path the pool resolves to
   history              List the versions of the pool kept, newest first
@@ -42,26 +42,33 @@ Run "persona-pool <command> --help" for a command's help.`;
 
 /** Each command's help: `persona-pool <command> --help`. */
 export const COMMAND_HELP: Readonly<Record<Command, string>> = {
-  import: `Usage: persona-pool import <file> [-o <path>] [--pool <path>]
+  import: `Usage: persona-pool import <file> [-o <path>] [--pool <path>] [--strict] [--json]
 
 Validate <file> and install its valid personas as the pool, under the pool's
 lock and atomically: readers see the old pool or the new one, never a mix.
 Invalid entries are listed and skipped; nothing is written if none is valid.
+Warnings (unknown fields, duplicate emails, unreadable active_hours) are
+listed too; they change nothing that is imported.
 The version replaced is kept: see "persona-pool history". A <file> of - is
 standard input (cat personas.json | persona-pool import -).
 
 Options:
   -o, --output <path>  Install the pool here (wins over --pool and $DECNET_REALISM_PERSONAS)
 ${POOL_OPTION}
+  --strict             Write nothing, and exit 1, if anything is warned about
+  --json               Print { file, path, version, personas, rejected, warnings } as JSON, nothing else
 ${HELP_OPTION}`,
-  validate: `Usage: persona-pool validate <file> [--pool <path>]
+  validate: `Usage: persona-pool validate <file> [--pool <path>] [--strict] [--json]
 
-Check <file> as import does and list every invalid entry with its reasons.
+Check <file> as import does and list every invalid entry with its reasons,
+and every warning (unknown fields, duplicate emails, unreadable active_hours).
 Nothing is written. Exit 0 if every entry is valid, 1 otherwise. A <file> of -
 is standard input.
 
 Options:
   --pool <path>        Accepted for symmetry; validate does not read the pool
+  --strict             Exit 1 if anything is warned about, too
+  --json               Print { file, personas, rejected, warnings } as JSON, nothing else
 ${HELP_OPTION}`,
   show: `Usage: persona-pool show [--json] [--pool <path>]
 

@@ -5,6 +5,7 @@ import { inspectPersonas, toList } from './parse.js';
 import type { EmailPersona } from './schema.js';
 import { POOL_DEFAULTS } from './pool-options.js';
 import { rememberValidation } from './validated.js';
+import type { PersonaWarning } from './warnings.js';
 
 /** The most entries a pool takes: `PersonaPool`'s default `maxPersonas`, which the command line keeps. */
 const MAX_PERSONAS = POOL_DEFAULTS.maxPersonas;
@@ -15,7 +16,7 @@ const MAX_BYTES = POOL_DEFAULTS.maxBytes;
 /** The file name that means standard input, and how messages name it. */
 const STDIN = { operand: '-', name: 'standard input' } as const;
 
-/** A persona file that holds at least one valid persona. */
+/** A persona file read as a list and validated; it may hold no valid persona. */
 export interface CheckedFile {
   /** The file as given on the command line, or `standard input` for `-`. */
   readonly file: string;
@@ -25,6 +26,8 @@ export interface CheckedFile {
   readonly personas: readonly EmailPersona[];
   /** The invalid entries, with their reasons. */
   readonly rejected: readonly RejectedPersona[];
+  /** What was accepted but is probably a mistake. */
+  readonly warnings: readonly PersonaWarning[];
 }
 
 const READ_REASONS: Readonly<Record<string, string>> = {
@@ -67,7 +70,14 @@ async function readText(file: string, io: CliIo): Promise<string | { readonly re
   }
 }
 
-function nameOf(entry: unknown): string {
+/**
+ * How a listing names an entry: ` "<name>"` (cut at 60 characters, made printable) when it has a
+ * name, else nothing.
+ *
+ * @param entry - The entry, as parsed.
+ * @returns The name with a leading space, or ''.
+ */
+export function nameOf(entry: unknown): string {
   const name: unknown = typeof entry === 'object' && entry !== null ? (entry as { name?: unknown }).name : undefined;
   if (typeof name !== 'string' || name.trim() === '') return '';
   const chars = [...name];
@@ -100,7 +110,14 @@ export function warnIfFew(checked: CheckedFile, out: Output, suffix = ''): void 
   }
 }
 
-function noneValid(file: string, list: readonly unknown[], rejected: readonly RejectedPersona[], out: Output): 1 {
+/**
+ * Reports a file without a valid persona: that, and the listing of its entries.
+ *
+ * @param checked - The checked file, with no valid persona.
+ * @param out - Where to report.
+ * @returns Exit code 1.
+ */
+export function noneValid({ file, list, rejected }: CheckedFile, out: Output): 1 {
   if (list.length === 0) return out.fail(`No valid personas in ${file}: the list is empty`);
   out.fail(`No valid personas in ${file}: ${list.length === 1 ? 'its only entry is' : `all ${list.length} entries are`} invalid:`);
   out.note(...describeRejected({ list, rejected }));
@@ -108,7 +125,9 @@ function noneValid(file: string, list: readonly unknown[], rejected: readonly Re
 }
 
 /**
- * Reads and validates a persona file as `PersonaPool.replace` would, and reports why it is unusable.
+/**
+ * Reads and validates a persona file as `PersonaPool.replace` would, and reports why it cannot be
+ * read as a list of at most 10,000 entries. A list without a valid persona is returned: see {@link noneValid}.
  * The validation is remembered with the list, so a `replace` of `list` does not validate it again.
  *
  * @param operand - The file, as given on the command line; `-` is standard input.
@@ -129,9 +148,8 @@ export async function checkFile(operand: string, out: Output, io: CliIo): Promis
   if (list.length > MAX_PERSONAS) {
     return out.fail(`Too many personas in ${file}: ${list.length}, the limit is ${MAX_PERSONAS}: split or trim the list`);
   }
-  const { personas, rejected } = inspectPersonas(list, { languageDefault: LANGUAGE_DEFAULT });
+  const { personas, rejected, warnings } = inspectPersonas(list, { languageDefault: LANGUAGE_DEFAULT });
   // `import` hands the list to PersonaPool.replace, which takes this validation instead of making its own.
-  rememberValidation(list, LANGUAGE_DEFAULT, { personas, rejected });
-  if (personas.length === 0) return noneValid(file, list, rejected, out);
-  return { file, list, personas, rejected };
+  rememberValidation(list, LANGUAGE_DEFAULT, { personas, rejected, warnings });
+  return { file, list, personas, rejected, warnings };
 }

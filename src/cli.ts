@@ -11,10 +11,13 @@ type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 const COMMON = { pool: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const satisfies OptionSpec;
 
+/** The options of the commands that check a file: a machine-readable report, and warnings as errors. */
+const CHECKS = { json: { type: 'boolean' }, strict: { type: 'boolean' } } as const satisfies OptionSpec;
+
 /** Each command's options, as `util.parseArgs` takes them: every one is listed in the command's help (a test checks). */
 export const OPTIONS: Readonly<Record<Command, OptionSpec>> = {
-  import: { ...COMMON, output: { type: 'string', short: 'o' } },
-  validate: COMMON,
+  import: { ...COMMON, ...CHECKS, output: { type: 'string', short: 'o' } },
+  validate: { ...COMMON, ...CHECKS },
   show: { ...COMMON, json: { type: 'boolean' } },
   path: COMMON,
   history: { ...COMMON, json: { type: 'boolean' } },

@@ -17,6 +17,36 @@ function minutes(hours: string, mins: string): number {
   return h < 24 && m < 60 ? h * 60 + m : Number.NaN;
 }
 
+/** A work window, read: its start and end, in minutes since midnight. */
+export interface WorkWindow {
+  /** The first minute of the window (0–1439). */
+  readonly start: number;
+  /** The first minute after the window (0–1439); before `start` when the window wraps past midnight. */
+  readonly end: number;
+}
+
+/**
+ * Reads a work window `HH:MM-HH:MM` exactly as {@link inWorkHours} reads it: hours 0–23 (one or two
+ * digits), minutes 00–59 (two digits), spaces allowed around the times.
+ *
+ * @param window - The window, e.g. `09:00-18:00`; anything but a string is malformed.
+ * @returns Its start and end, or null for a malformed window, which {@link inWorkHours} treats as always on.
+ *
+ * @example
+ * ```ts
+ * parseWorkWindow('9:30-18:30'); // { start: 570, end: 1110 }
+ * parseWorkWindow('9-5'); // null
+ * ```
+ */
+export function parseWorkWindow(window: unknown): WorkWindow | null {
+  const match = WINDOW.exec(typeof window === 'string' ? window : '');
+  if (!match) return null;
+  const [, startH, startM, endH, endM] = match as unknown as [string, string, string, string, string];
+  const start = minutes(startH, startM);
+  const end = minutes(endH, endM);
+  return Number.isNaN(start) || Number.isNaN(end) ? null : { start, end };
+}
+
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
@@ -60,12 +90,9 @@ function wallMinutes(now: Date, timeZone: string | undefined): number {
 export function inWorkHours(window: string, now: Date = new Date(), options: HoursOptions = {}): boolean {
   // An unknown zone is an error whatever the window, not only for the windows that read the clock.
   if (options.timeZone !== undefined) formatterFor(options.timeZone);
-  const match = WINDOW.exec(typeof window === 'string' ? window : '');
-  if (!match) return true;
-  const [, startH, startM, endH, endM] = match as unknown as [string, string, string, string, string];
-  const start = minutes(startH, startM);
-  const end = minutes(endH, endM);
-  if (Number.isNaN(start) || Number.isNaN(end) || start === end) return true;
+  const parsed = parseWorkWindow(window);
+  if (parsed === null || parsed.start === parsed.end) return true;
+  const { start, end } = parsed;
   const at = wallMinutes(now, options.timeZone);
   return start < end ? start <= at && at < end : at >= start || at < end;
 }

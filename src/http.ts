@@ -56,7 +56,7 @@ export async function listPersonas({ pool, user }: ListPersonasRequest): Promise
  * (namespace `persona-pool:http`) with the user, the count and the path.
  *
  * @param request - The pool, the user, the parsed body and the expected version, if any.
- * @returns What was written: `{ path, personas, rejected, version }`.
+ * @returns What was written: `{ path, personas, rejected, warnings, version }`.
  * @throws {PersonaPoolError} `UNAUTHORIZED` (401), `PASSWORD_CHANGE_REQUIRED` or `FORBIDDEN` (403),
  * `NOT_A_LIST` (400, "body.personas must be a list"), and whatever {@link PersonaPool.replace} throws.
  *
@@ -128,9 +128,9 @@ async function write(options: PersonasHandlerOptions, request: PersonasRequest):
     throw new PersonaPoolError('PRECONDITION_REQUIRED', 'If-Match is required: send the ETag of the pool you edited, from its GET');
   }
   const body = await bodyOf(options, request);
-  const { path, personas, rejected, version } = await replacePersonas({ pool, user, body, ifMatch: await expectedVersion(pool, tags) });
+  const { path, personas, rejected, warnings, version } = await replacePersonas({ pool, user, body, ifMatch: await expectedVersion(pool, tags) });
   forgetTurn(pool);
-  return jsonResponse(200, { path, personas, rejected, version, problem: null }, { etag: etagOf(version) });
+  return jsonResponse(200, { path, personas, rejected, warnings, version, problem: null }, { etag: etagOf(version) });
 }
 
 /**

@@ -8,7 +8,9 @@ export type { PersonaIssue, PersonaPoolErrorCode, RejectedPersona } from './erro
 export { clearTimeZoneCache, inActiveHours, inWorkHours, loginFor } from './hours.js';
 export type { HoursOptions } from './hours.js';
 export { inspectPersonas, parsePersonas } from './parse.js';
-export type { Inspection, ParseOptions, PersonaSource, SourceProblem } from './parse.js';
+export type { InspectOptions, Inspection, ParseOptions, PersonaSource, SourceProblem } from './parse.js';
+export { PERSONA_WARNING_CODES } from './warnings.js';
+export type { PersonaWarning, PersonaWarningCode } from './warnings.js';
 export { PersonaPool } from './pool.js';
 export { POOL_DEFAULTS } from './pool-options.js';
 export type { PersonaPoolOptions } from './pool-options.js';

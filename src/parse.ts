@@ -6,6 +6,7 @@ import { fastAccept } from './fast-self-check.js';
 import { locateJsonError } from './json-error.js';
 import type { OptionsInput } from './options.js';
 import { EmailPersonaSchema, type EmailPersona } from './schema.js';
+import { personaWarnings, type PersonaWarning } from './warnings.js';
 
 const log = createDebug('persona-pool:parse');
 
@@ -13,6 +14,15 @@ const log = createDebug('persona-pool:parse');
 export interface ParseOptions {
   /** The language given to personas whose `language` is null or absent. Default `en`. */
   readonly languageDefault: string;
+}
+
+/** Options of {@link inspectPersonas}. */
+export interface InspectOptions extends ParseOptions {
+  /**
+   * Whether to look for `warnings`; default `true`. With `false` the pass is skipped and `warnings`
+   * is empty: the pool's reads do so, since they report no warnings.
+   */
+  readonly warnings: boolean;
 }
 
 /** What the parsers accept: JSON text (a leading BOM is fine), a list already parsed, or nothing. */
@@ -36,11 +46,14 @@ export interface Inspection {
   readonly personas: EmailPersona[];
   /** The invalid entries, in input order, with every reason. */
   readonly rejected: RejectedPersona[];
+  /** What was accepted but is probably a mistake (unknown fields, duplicate emails, bad `active_hours`), by entry index. */
+  readonly warnings: readonly PersonaWarning[];
   /** Why the source as a whole is unusable, or null. */
   readonly problem: SourceProblem | null;
 }
 
-const DEFAULTS = { languageDefault: 'en' } as const satisfies ParseOptions;
+const DEFAULTS = { languageDefault: 'en', warnings: true } as const satisfies InspectOptions;
+const NO_WARNINGS: readonly PersonaWarning[] = Object.freeze([]);
 
 function describeType(value: unknown): string {
   if (value === null) return 'null';
@@ -50,6 +63,17 @@ function describeType(value: unknown): string {
 
 function notAList(value: unknown): { problem: SourceProblem } {
   return { problem: { code: 'NOT_A_LIST', message: `expected a JSON list of personas, found ${describeType(value)}` } };
+}
+
+/**
+ * Whether a `debug` logger writes anything: its `enabled` is `undefined`, not `false`, in a process
+ * started without `DEBUG`.
+ *
+ * @param logger - A `debug` logger.
+ * @returns `true` when its namespace is enabled.
+ */
+export function isLogging(logger: createDebug.Debugger): boolean {
+  return logger.enabled === true;
 }
 
 /**
@@ -107,23 +131,25 @@ function validate(entry: unknown, languageDefault: string): EmailPersona | Perso
 
 /**
  * Parses a persona source and reports everything: the valid personas, each rejected entry with its
- * reasons, and why the source as a whole is unusable. It never throws.
+ * reasons, the warnings (accepted, but probably a mistake: see docs/file-format.md), and why the
+ * source as a whole is unusable. It never throws; warnings never change what is accepted.
  *
  * @param raw - JSON text, a parsed list, or null/undefined/''.
- * @param options - `languageDefault` (default `en`) for personas without a language.
- * @returns `{ personas, rejected, problem }`.
+ * @param options - `languageDefault` (default `en`) for personas without a language; `warnings: false` to skip the warnings.
+ * @returns `{ personas, rejected, warnings, problem }`.
  *
  * @example
  * ```ts
- * const { personas, rejected, problem } = inspectPersonas(fs.readFileSync('personas.json', 'utf8'));
+ * const { personas, rejected, warnings, problem } = inspectPersonas(fs.readFileSync('personas.json', 'utf8'));
  * for (const { index, issues } of rejected) console.warn(index, issues);
+ * for (const { index, message } of warnings) console.warn(index, message); // 3 'unknown field "activ_hours" is ignored; did you mean "active_hours"?'
  * ```
  */
-export function inspectPersonas(raw: PersonaSource, options: OptionsInput<ParseOptions> = {}): Inspection {
+export function inspectPersonas(raw: PersonaSource, options: OptionsInput<InspectOptions> = {}): Inspection {
   // `??`, not a spread: an explicit `languageDefault: undefined` from JavaScript still means the default.
   const languageDefault = options?.languageDefault ?? DEFAULTS.languageDefault;
   const source = toList(raw);
-  if ('problem' in source) return { personas: [], rejected: [], problem: source.problem };
+  if ('problem' in source) return { personas: [], rejected: [], warnings: NO_WARNINGS, problem: source.problem };
   const personas: EmailPersona[] = [];
   const rejected: RejectedPersona[] = [];
   source.list.forEach((entry, index) => {
@@ -136,13 +162,15 @@ export function inspectPersonas(raw: PersonaSource, options: OptionsInput<ParseO
     if (Array.isArray(outcome)) rejected.push({ index, issues: outcome });
     else personas.push(outcome);
   });
-  return { personas, rejected, problem: null };
+  const warnings = (options?.warnings ?? DEFAULTS.warnings) ? personaWarnings(source.list, personas, rejected) : NO_WARNINGS;
+  return { personas, rejected, warnings, problem: null };
 }
 
 /**
  * Parses a persona source into the valid personas, in input order, with `language` resolved.
  * It never throws: invalid JSON or a non-list gives `[]`, and each invalid entry is dropped and
- * logged through `debug` (namespace `persona-pool:parse`) with its index and reasons.
+ * logged through `debug` (namespace `persona-pool:parse`) with its index and reasons; so are the
+ * warnings, looked for only while that namespace is enabled.
  *
  * @param raw - JSON text (a leading UTF-8 BOM is tolerated), a parsed list, or null/undefined/''.
  * @param options - `languageDefault` (default `en`) for personas without a language.
@@ -155,10 +183,11 @@ export function inspectPersonas(raw: PersonaSource, options: OptionsInput<ParseO
  * ```
  */
 export function parsePersonas(raw: PersonaSource, options: OptionsInput<ParseOptions> = {}): EmailPersona[] {
-  const { personas, rejected, problem } = inspectPersonas(raw, options);
+  const { personas, rejected, warnings, problem } = inspectPersonas(raw, { ...options, warnings: isLogging(log) });
   if (problem) log('no personas: %s: %s', problem.code, problem.message);
   for (const { index, issues } of rejected) {
     log('dropped persona #%d: %s', index, issues.map((issue) => issue.message).join('; '));
   }
+  for (const { index, code, message } of warnings) log('warning for persona #%d: %s: %s', index, code, message);
   return personas;
 }

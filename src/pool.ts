@@ -13,7 +13,8 @@ import { poolOptions, type PersonaPoolOptions } from './pool-options.js';
 import { locatePool, statOf, type Stat } from './resolve-path.js';
 import { stampOf, unchanged, type Stamp } from './stamp.js';
 import type { EmailPersona } from './schema.js';
-import { recallValidation } from './validated.js';
+import { recallValidation, type Validated } from './validated.js';
+import type { PersonaWarning } from './warnings.js';
 import { readPoolFile, readPoolFileSync, toSnapshot, writtenSnapshot, type FileRead, type PoolSnapshot } from './snapshot.js';
 import { refuseNonFile, writeFailed } from './write-errors.js';
 
@@ -47,6 +48,8 @@ export interface ReplaceResult {
   readonly personas: readonly EmailPersona[];
   /** The entries left out as invalid, with their input index and reasons. */
   readonly rejected: readonly RejectedPersona[];
+  /** What was accepted but is probably a mistake, by input index (see `inspectPersonas`); it changed nothing written. */
+  readonly warnings: readonly PersonaWarning[];
   /** The pool's new version (the HTTP ETag). */
   readonly version: string;
 }
@@ -55,12 +58,6 @@ interface CacheEntry {
   readonly snapshot: PoolSnapshot;
   /** The stamp of the handle the content was read from; undefined for the missing file. */
   readonly stamp: Stamp | undefined;
-}
-
-/** Entries checked, ready to write. */
-interface Validated {
-  readonly personas: EmailPersona[];
-  readonly rejected: RejectedPersona[];
 }
 
 /**
@@ -155,7 +152,7 @@ export class PersonaPool {
    *
    * @param entries - The new personas.
    * @param options - `ifMatch`: write only if the current version is this one.
-   * @returns What was written, and the entries rejected.
+   * @returns What was written, the entries rejected, and the warnings (see `inspectPersonas`).
    * @throws {PersonaPoolError} `NOT_A_LIST`, `TOO_MANY`, `ALL_INVALID`, `VERSION_MISMATCH`, `LOCKED`, `LOCK_COMPROMISED`,
    *   `WRITE_FAILED` (409 when the path is not a regular file).
    */
@@ -269,7 +266,7 @@ export class PersonaPool {
       if (options.ifMatch !== undefined && options.ifMatch !== current.version) {
         throw new PersonaPoolError('VERSION_MISMATCH', `The persona pool ${path} changed since version ${options.ifMatch} (now ${current.version}): reload it and apply your change again`);
       }
-      const { personas, rejected } = await change(current);
+      const { personas, rejected, warnings } = await change(current);
       // Parsed personas hold exactly the eleven fields, in schema order: the schema's output is built so.
       const bytes = UTF8.encode(`${JSON.stringify(personas, null, 2)}\n`);
       // The personas just validated are what the file will hold: hashed and frozen while the disk
@@ -277,7 +274,7 @@ export class PersonaPool {
       const { stats: written, made: snapshot } = await this.#write(path, target, bytes, lock, content, () => writtenSnapshot(path, personas, bytes));
       this.#remember(this.#options.languageDefault, snapshot, written);
       log('replaced %s: %d personas, %d rejected', path, snapshot.personas.length, rejected.length);
-      return { path, personas: snapshot.personas, rejected, version: snapshot.version };
+      return { path, personas: snapshot.personas, rejected, warnings, version: snapshot.version };
     } finally {
       await lock.release();
     }
@@ -292,7 +289,7 @@ export class PersonaPool {
     return { snapshot, content: keepable(snapshot, this.#cache.get(languageDefault)?.stamp?.stats) };
   }
 
-  #validate(entries: unknown): { personas: EmailPersona[]; rejected: RejectedPersona[] } {
+  #validate(entries: unknown): Validated {
     if (!Array.isArray(entries)) {
       throw new PersonaPoolError('NOT_A_LIST', 'The personas must be a JSON list of persona objects');
     }
@@ -300,13 +297,13 @@ export class PersonaPool {
     if (entries.length > maxPersonas) {
       throw new PersonaPoolError('TOO_MANY', `Too many personas: ${entries.length}, the limit is ${maxPersonas}: trim the list or raise maxPersonas`);
     }
-    const { personas, rejected } = recallValidation(entries, languageDefault) ?? inspectPersonas(entries, { languageDefault });
+    const { personas, rejected, warnings } = recallValidation(entries, languageDefault) ?? inspectPersonas(entries, { languageDefault });
     if (entries.length > 0 && personas.length === 0) {
       const reasons = rejected.slice(0, 3).map(({ index, issues }) => `#${index}: ${issues.map((issue) => issue.message).join(', ')}`);
       const message = `Persona validation failed: no entry is valid. Each persona needs name, email (as user@domain.tld) and role. First reasons: ${reasons.join('; ')}`;
       throw new PersonaPoolError('ALL_INVALID', message, { rejected });
     }
-    return { personas, rejected };
+    return { personas, rejected, warnings };
   }
 
   async #lock(path: string, target: string): Promise<HeldLock> {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import createDebug from 'debug';
 import { readBounded, readBoundedSync, type BoundedRead } from './bounded-read.js';
-import { inspectPersonas } from './parse.js';
+import { inspectPersonas, isLogging } from './parse.js';
 import type { EmailPersona } from './schema.js';
 
 const log = createDebug('persona-pool:pool');
@@ -152,10 +152,12 @@ export function toSnapshot(path: string, read: FileRead, languageDefault: string
     const problem = { code: 'INVALID_JSON', message: `The persona pool ${path} is empty: import a JSON list of personas` } as const;
     return Object.freeze({ path, personas: NOTHING, version, problem });
   }
-  const { personas, rejected, problem } = inspectPersonas(text, { languageDefault });
+  // Warnings cost a pass over the entries: looked for only when they are logged.
+  const { personas, rejected, warnings, problem } = inspectPersonas(text, { languageDefault, warnings: isLogging(log) });
   for (const { index, issues } of rejected) {
     log('%s: dropped persona #%d: %s', path, index, issues.map((issue) => issue.message).join('; '));
   }
+  for (const { index, code, message } of warnings) log('%s: warning for persona #%d: %s: %s', path, index, code, message);
   if (problem) {
     const message = problem.code === 'INVALID_JSON'
       ? `The persona pool ${path} is not valid JSON: ${problem.message}`

@@ -1,5 +1,6 @@
 import type { RejectedPersona } from './errors.js';
 import type { EmailPersona } from './schema.js';
+import type { PersonaWarning } from './warnings.js';
 
 // A list validated once to report on it (the CLI's import) is not validated again by the
 // PersonaPool.replace that writes it: the first validation is remembered with the list, for one use.
@@ -10,6 +11,8 @@ export interface Validated {
   readonly personas: EmailPersona[];
   /** The invalid entries, with their reasons. */
   readonly rejected: RejectedPersona[];
+  /** What looks like a mistake in the entries (see `inspectPersonas`). */
+  readonly warnings: readonly PersonaWarning[];
 }
 
 const remembered = new WeakMap<readonly unknown[], Validated & { readonly languageDefault: string }>();

@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import lockfile from 'proper-lockfile';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { processIo } from '../src/cli-io.js';
-import { PersonaPool } from '../src/index.js';
+import { describeWarnings } from '../src/cli-report.js';
+import { inspectPersonas, PersonaPool } from '../src/index.js';
 import { BAD_EMAIL, BIN, NO_NAME, runBin, runMain, SAMPLE, sandbox, type Run, type Runner, type Sandbox } from './cli-fixtures.js';
 import { AS_UNPRIVILEGED, persona } from './helpers.js';
 
@@ -15,6 +16,7 @@ const ANSI = /\u001b\[/;
 const VERSION = (JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const FEW = 'Warning: only 1 valid persona — the worker needs at least 2 to send mail';
 const NO_NAME_REASONS = 'name is required; tone must be one of formal, direct, casual, technical, custom';
+const ACTIV_HOURS = 'unknown field "activ_hours" is ignored; did you mean "active_hours"?';
 
 let box: Sandbox;
 
@@ -206,6 +208,140 @@ describe.each([
     });
   });
 
+  describe('warnings', () => {
+    /** SAMPLE with a typo, a shared mailbox and a window that cannot be read, and NO_NAME with a typo of its own. */
+    const NOISY = [
+      { ...SAMPLE[0], activ_hours: '07:00-15:00' },
+      SAMPLE[1],
+      { ...SAMPLE[2], email: SAMPLE[0].email.toUpperCase(), active_hours: '9-5' },
+    ];
+    const NOISY_LINES = [
+      `  #0 "Ann Lee" activ_hours: ${ACTIV_HOURS}`,
+      `  #2 "Chen Wei" email: email "${SAMPLE[0].email.toUpperCase()}" is already the email of entry #0 (compared without case): both personas would share one mailbox`,
+      `  #2 "Chen Wei" active_hours: active_hours "9-5" is not a window HH:MM-HH:MM (hours 0–23, minutes 00–59, such as "09:00-18:00"): the persona will count as always active`,
+    ];
+
+    it('validate lists each warning with index, name, field and message, and still exits 0', async () => {
+      const file = box.file('noisy.json', NOISY);
+      expect(await run(['validate', file])).toEqual({
+        code: 0,
+        stdout: `${file} is valid: 3 personas\n`,
+        stderr: [`Warning: 3 warnings in ${file}:`, ...NOISY_LINES, ''].join('\n'),
+      });
+    });
+
+    it('validate --strict makes a warning an error: exit 1, no "is valid"', async () => {
+      const file = box.file('noisy.json', NOISY);
+      const result = await run(['validate', '--strict', file]);
+      expect(result).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: [`Warning: 3 warnings in ${file}:`, ...NOISY_LINES, 'error: --strict turns the warnings above into errors', ''].join('\n'),
+      });
+      const single = box.file('single.json', [SAMPLE[0]]);
+      expect(await run(['validate', single, '--strict'])).toEqual({ code: 1, stdout: '', stderr: `${FEW}\nerror: --strict turns the warnings above into errors\n` });
+      const clean = box.file('clean.json', SAMPLE);
+      expect(await run(['--strict', 'validate', clean])).toEqual({ code: 0, stdout: `${clean} is valid: 3 personas\n`, stderr: '' });
+    });
+
+    it('validate lists the warnings of a rejected entry too, a misspelt required field among them', async () => {
+      const file = box.file('typo.json', [SAMPLE[0], { nmae: 'Bob Ray', email: 'bob@northwind.example', role: 'SRE' }, SAMPLE[1]]);
+      const result = await run(['validate', file]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        [
+          `error: 1 of 3 entries in ${file} is invalid; import would skip it and keep 2 personas:`,
+          '  #1: name is required',
+          `Warning: 1 warning in ${file}:`,
+          '  #1 nmae: unknown field "nmae" is ignored; did you mean "name"?',
+          '',
+        ].join('\n'),
+      );
+      const none = box.file('none.json', [{ nmae: 'Bob Ray', email: 'bob@northwind.example', role: 'SRE' }]);
+      expect((await run(['import', none])).stderr).toMatch(/its only entry is invalid:\n {2}#0: name is required\nWarning: 1 warning in .+:\n {2}#0 nmae: .+did you mean "name"\?\n$/);
+    });
+
+    it('import lists the warnings and imports as it would without them', async () => {
+      const file = box.file('noisy.json', NOISY);
+      const result = await run(['import', file]);
+      expect(result).toEqual({ code: 0, stdout: `Imported 3 personas to ${box.pool}\n`, stderr: [`Warning: 3 warnings in ${file}:`, ...NOISY_LINES, ''].join('\n') });
+      const written = await new PersonaPool({ path: box.pool }).load();
+      expect(written.map((persona) => [persona.active_hours, persona.email])).toEqual([
+        ['08:00-17:00', SAMPLE[0].email],
+        ['22:00-06:00', SAMPLE[1].email],
+        ['9-5', SAMPLE[0].email.toUpperCase()],
+      ]);
+    });
+
+    it('import --strict writes nothing, and says so, when anything is warned about', async () => {
+      const cases = [
+        ['noisy.json', NOISY, `Warning: 3 warnings in`],
+        ['mixed.json', [SAMPLE[0], BAD_EMAIL, SAMPLE[1]], 'Warning: 1 of 3 entries in'],
+        ['single.json', [SAMPLE[0]], `${FEW}\n`],
+      ] as const;
+      for (const [name, content, warning] of cases) {
+        const result = await run(['import', '--strict', box.file(name, content)]);
+        expect(result).toMatchObject({ code: 1, stdout: '' });
+        expect(result.stderr).toContain(warning);
+        expect(result.stderr).not.toContain('importing anyway');
+        expect(result.stderr.endsWith('error: --strict turns the warnings above into errors: nothing was imported\n')).toBe(true);
+        expect(fs.existsSync(box.pool)).toBe(false);
+      }
+      expect(await run(['import', box.file('clean.json', SAMPLE), '--strict'])).toEqual({ code: 0, stdout: `Imported 3 personas to ${box.pool}\n`, stderr: '' });
+    });
+
+    it('validate --json prints { file, personas, rejected, warnings } and nothing else', async () => {
+      const file = box.file('noisy.json', [...NOISY, BAD_EMAIL]);
+      const result = await run(['validate', '--json', file]);
+      expect(result).toMatchObject({ code: 1, stderr: '' });
+      const report = JSON.parse(result.stdout) as Record<string, unknown>;
+      const expected = inspectPersonas([...NOISY, BAD_EMAIL]);
+      expect(Object.keys(report)).toEqual(['file', 'personas', 'rejected', 'warnings']);
+      expect(report).toEqual(JSON.parse(JSON.stringify({ file, personas: expected.personas, rejected: expected.rejected, warnings: expected.warnings })));
+      expect((report.warnings as unknown[]).length).toBe(3);
+    });
+
+    it('validate --json exits as validate does: 0 with warnings, 1 with --strict', async () => {
+      const file = box.file('noisy.json', NOISY);
+      const plain = await run(['validate', file, '--json']);
+      expect(plain).toMatchObject({ code: 0, stderr: '' });
+      const strict = await run(['validate', file, '--json', '--strict']);
+      expect(strict).toEqual({ ...plain, code: 1 });
+      const none = await run(['validate', '--json', box.file('none.json', [BAD_EMAIL])]);
+      expect(none).toMatchObject({ code: 1, stderr: '' });
+      expect(JSON.parse(none.stdout)).toMatchObject({ personas: [], rejected: [{ index: 0 }], warnings: [] });
+    });
+
+    it('import --json prints { file, path, version, personas, rejected, warnings }: the version written', async () => {
+      const file = box.file('noisy.json', NOISY);
+      const result = await run(['import', file, '--json']);
+      expect(result).toMatchObject({ code: 0, stderr: '' });
+      const report = JSON.parse(result.stdout) as Record<string, unknown>;
+      expect(Object.keys(report)).toEqual(['file', 'path', 'version', 'personas', 'rejected', 'warnings']);
+      const { version, personas } = await new PersonaPool({ path: box.pool }).snapshot();
+      expect(report).toMatchObject({ file, path: box.pool, version, personas: JSON.parse(JSON.stringify(personas)), rejected: [] });
+      expect((report.warnings as { code: string }[]).map((warning) => warning.code)).toEqual(['UNKNOWN_FIELD', 'DUPLICATE_EMAIL', 'BAD_ACTIVE_HOURS']);
+    });
+
+    it('import --json reports version null, exit 1, and writes nothing when it refuses', async () => {
+      for (const args of [['--strict', box.file('noisy.json', NOISY)], [box.file('none.json', [BAD_EMAIL, NO_NAME])]]) {
+        const result = await run(['import', '--json', ...args]);
+        expect(result).toMatchObject({ code: 1, stderr: '' });
+        expect(JSON.parse(result.stdout)).toMatchObject({ path: box.pool, version: null });
+        expect(fs.existsSync(box.pool)).toBe(false);
+      }
+    });
+
+    it('--json prints no report when the file cannot be read as a list, nor when the write fails', async () => {
+      const missing = join(box.dir, 'missing.json');
+      expect(await run(['validate', '--json', missing])).toEqual({ code: 1, stdout: '', stderr: `error: Cannot read ${missing}: no such file\n` });
+      expect(await run(['import', '--json', box.file('object.json', { a: 1 })])).toMatchObject({ code: 1, stdout: '', stderr: expect.stringContaining('must contain a JSON list') });
+      const blocked = join(box.file('a-file', 'not a folder'), 'pool.json');
+      const failed = await run(['import', '--json', box.file('personas.json', SAMPLE), '-o', blocked]);
+      expect(failed).toMatchObject({ code: 1, stdout: '', stderr: expect.stringMatching(/^error: Cannot write the persona pool /) });
+    });
+  });
+
   describe('show', () => {
     it('prints the path, the number of personas and a table', async () => {
       await run(['import', box.file('personas.json', SAMPLE)]);
@@ -279,6 +415,13 @@ describe.each([
       expect(result.stdout).toMatch(new RegExp(`^Usage: persona-pool ${command}\\b[^]*--pool <path>`));
     });
 
+    it.each(['import', 'validate'])('lists --strict and --json in the help of %s', async (command) => {
+      const { stdout } = await run([command, '--help']);
+      expect(stdout).toMatch(new RegExp(`^Usage: persona-pool ${command} <file> .*\\[--strict\\] \\[--json\\]\n`));
+      expect(stdout).toMatch(/\n {2}--strict {13}\S/);
+      expect(stdout).toMatch(/\n {2}--json {15}Print \{ file, .*personas, rejected, warnings \} as JSON, nothing else\n/);
+    });
+
     it('prints the version from package.json', async () => {
       expect(await run(['--version'])).toEqual({ code: 0, stdout: `${VERSION}\n`, stderr: '' });
     });
@@ -296,6 +439,9 @@ describe.each([
       [['path', '--pool='], '--pool needs a path', 'Usage: persona-pool path'],
       [['import', 'a.json', '--output='], '--output needs a path', 'Usage: persona-pool import'],
       [['show', '--json=yes'], "Option '--json' does not take an argument", 'Usage: persona-pool show'],
+      [['validate', 'a.json', '--strict=no'], "Option '--strict' does not take an argument", 'Usage: persona-pool validate'],
+      [['show', '--strict'], "Unknown option '--strict'", 'Usage: persona-pool show'],
+      [['path', '--json'], "Unknown option '--json'", 'Usage: persona-pool path'],
     ])('exits 2 with the usage on stderr for %j', async (args, message, usage) => {
       const result = await run(args);
       expect(result).toMatchObject({ code: 2, stdout: '' });
@@ -370,6 +516,19 @@ describe('main() only', () => {
     expect(stdout).not.toMatch(/[\u001b\u009b]/);
     expect(stdout).toContain('Mallory \\u{1b}[2J\\u{9b}  ');
     expect(stdout).toContain(`${long.slice(0, 39)}…  `);
+  });
+
+  it('prints warnings safely: control characters in names and keys escaped, "Warning" yellow only on a terminal', async () => {
+    const file = box.file('evil.json', [{ ...SAMPLE[0], name: 'Mallory \u001b[2J', 'x\u001b[31m': 1 }, SAMPLE[1]]);
+    const plain = await runMain(['validate', file], box.env);
+    expect(plain.stderr).toBe(`Warning: 1 warning in ${file}:\n  #0 "Mallory \\u001b[2J" x\\u{1b}[31m: unknown field "x\\u001b[31m" is ignored\n`);
+    expect((await tty(['validate', file])).stderr).toMatch(/^\u001b\[33mWarning\u001b\[39m: 1 warning in /);
+    expect((await tty(['validate', file], { NO_COLOR: '1' })).stderr).toBe(plain.stderr);
+  });
+
+  it('writes a warning about a whole entry (path "") without a field', () => {
+    const warnings = [{ index: 1, path: '', code: 'UNKNOWN_FIELD', message: 'about the entry' }] as const;
+    expect(describeWarnings({ list: [SAMPLE[0], SAMPLE[1]], warnings })).toEqual(['  #1 "Bruno Costa": about the entry']);
   });
 
   it('treats entries that are not objects, or whose name is not text, as nameless', async () => {

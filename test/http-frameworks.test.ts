@@ -135,7 +135,7 @@ describe.each([
     it('writes for an admin, and serves what was written', async () => {
       const put = await call(server.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] } });
       expect(put.status).toBe(200);
-      expect(put.json).toMatchObject({ path, personas: [expect.objectContaining(BOB)], rejected: [], version: expect.any(String), problem: null });
+      expect(put.json).toMatchObject({ path, personas: [expect.objectContaining(BOB)], rejected: [], warnings: [], version: expect.any(String), problem: null });
       const got = await call(server.url, { role: 'viewer' });
       expect(got.json.personas).toEqual(put.json.personas);
       expect(got.headers.get('etag')).toBe(put.headers.get('etag'));

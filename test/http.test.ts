@@ -144,7 +144,7 @@ describe('GET and HEAD', () => {
     let current = snapshotAt('1');
     const pool: PoolAccess = {
       snapshot: vi.fn(() => Promise.resolve(current)),
-      replace: () => ((current = snapshotAt('2')), Promise.resolve({ path: '/p', personas: [], rejected: [], version: current.version })),
+      replace: () => ((current = snapshotAt('2')), Promise.resolve({ path: '/p', personas: [], rejected: [], warnings: [], version: current.version })),
     };
     const handle = createPersonasHandler({ pool });
     const tagged = async (method: string) => (await handle({ method, user: ADMIN, body: { personas: [] } })).headers.etag;
@@ -252,7 +252,8 @@ describe('PUT', () => {
     const version = await versionOf(path);
     expect(response.status).toBe(200);
     expect(response.headers).toEqual({ 'content-type': JSON_TYPE, etag: `"${version}"` });
-    expect(parsed(response)).toEqual({ path, personas: [expect.objectContaining(BOB)], rejected: [], version, problem: null });
+    expect(parsed(response)).toEqual({ path, personas: [expect.objectContaining(BOB)], rejected: [], warnings: [], version, problem: null });
+    expect(Object.keys(parsed(response) as object)).toEqual(['path', 'personas', 'rejected', 'warnings', 'version', 'problem']);
     expect(onDisk(path)).toEqual([expect.objectContaining(BOB)]);
   });
 
@@ -264,6 +265,25 @@ describe('PUT', () => {
     expect(body.personas).toHaveLength(2);
     expect(body.rejected).toEqual([{ index: 1, issues: [expect.objectContaining({ path: 'email' })] }]);
     expect(onDisk(path)).toEqual([expect.objectContaining(ANN), expect.objectContaining(BOB)]);
+  });
+
+  it('answers the warnings by input index, and writes as it would without them', async () => {
+    const path = poolFile();
+    const typo = { ...BOB, reply_latancy: 'fast', active_hours: '9-5' };
+    const twin = { ...ANN, email: ANN.email.toUpperCase() };
+    const response = await send(path, { method: 'PUT', user: ADMIN, body: { personas: [ANN, INVALID, typo, twin] } });
+    expect(response.status).toBe(200);
+    expect(parsed(response).warnings).toEqual([
+      { index: 2, path: 'reply_latancy', code: 'UNKNOWN_FIELD', message: 'unknown field "reply_latancy" is ignored; did you mean "reply_latency"?' },
+      { index: 2, path: 'active_hours', code: 'BAD_ACTIVE_HOURS', message: expect.stringContaining('will count as always active') },
+      { index: 3, path: 'email', code: 'DUPLICATE_EMAIL', message: expect.stringContaining('entry #0') },
+    ]);
+    const written = onDisk(path) as Record<string, unknown>[];
+    expect(written.map((entry) => [entry.reply_latency, entry.active_hours, entry.email])).toEqual([
+      ['normal', '09:00-18:00', ANN.email],
+      ['normal', '9-5', BOB.email],
+      ['normal', '09:00-18:00', twin.email],
+    ]);
   });
 
   it('refuses an all-invalid list with 400, the reasons and the rejected entries', async () => {
@@ -573,7 +593,7 @@ describe('listPersonas and replacePersonas', () => {
   it('replaces, returning what was written', async () => {
     const path = poolFile([ANN]);
     const result = await replacePersonas({ pool: poolAt(path), user: ADMIN, body: { personas: [BOB, INVALID] } });
-    expect(result).toEqual({ path, personas: [expect.objectContaining(BOB)], rejected: [expect.objectContaining({ index: 1 })], version: await versionOf(path) });
+    expect(result).toEqual({ path, personas: [expect.objectContaining(BOB)], rejected: [expect.objectContaining({ index: 1 })], warnings: [], version: await versionOf(path) });
   });
 
   it('honours ifMatch', async () => {

@@ -1,7 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import { format, stripVTControlCharacters } from 'node:util';
 import debug from 'debug';
 import { describe, expect, it } from 'vitest';
-import { inspectPersonas, parsePersonas, PERSONA_FIELDS, type PersonaSource } from '../src/index.js';
+import { inspectPersonas, parsePersonas, PERSONA_FIELDS, PersonaPool, type PersonaSource } from '../src/index.js';
+import { FIXTURES, runNode } from './helpers.js';
 
 const ANN = { name: 'Ann Lee', email: 'ann@corp.example', role: 'CFO' };
 const BOB = { name: 'Bob Ray', email: 'bob@corp.example', role: 'SRE', tone: 'technical', language: 'de' };
@@ -36,7 +40,7 @@ describe('sources that hold no personas', () => {
     ['an empty parsed list', []],
   ])('%s gives [] and no problem', (_, raw) => {
     expect(parsePersonas(raw)).toEqual([]);
-    expect(inspectPersonas(raw)).toEqual({ personas: [], rejected: [], problem: null });
+    expect(inspectPersonas(raw)).toEqual({ personas: [], rejected: [], warnings: [], problem: null });
   });
 
   it.each([
@@ -50,6 +54,7 @@ describe('sources that hold no personas', () => {
     expect(inspectPersonas(raw)).toEqual({
       personas: [],
       rejected: [],
+      warnings: [],
       problem: { code: 'NOT_A_LIST', message: `expected a JSON list of personas, found ${found}` },
     });
   });
@@ -194,5 +199,59 @@ describe('logging through debug', () => {
 
   it('stays quiet for a clean source', () => {
     expect(captureDebug(() => parsePersonas(json([ANN])))).toEqual([]);
+  });
+
+  it('logs the warnings of parsePersonas, and looks for them only while the namespace is enabled', () => {
+    let listed = 0;
+    const watched = new Proxy({ ...ANN, activ_hours: '9-5' }, {
+      ownKeys(target) {
+        listed++;
+        return Reflect.ownKeys(target);
+      },
+    });
+    expect(parsePersonas([watched])).toHaveLength(1);
+    expect(inspectPersonas([watched], { warnings: false }).personas).toHaveLength(1);
+    expect(listed).toBe(0);
+    const lines = captureDebug(() => parsePersonas([watched]));
+    expect(listed).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('persona-pool:parse warning for persona #0: UNKNOWN_FIELD: unknown field "activ_hours" is ignored; did you mean "active_hours"?');
+  });
+
+  it('looks for warnings on a read only while logging: not in a process started without DEBUG', async () => {
+    const dir = fs.mkdtempSync(join(os.tmpdir(), 'persona-pool-parse-'));
+    try {
+      const file = join(dir, 'personas.json');
+      fs.writeFileSync(file, json([ANN, { ...BOB, activ_hours: '9-5' }]));
+      const script = join(FIXTURES, 'warning-passes.mjs');
+      const { PATH } = process.env;
+      const quiet = await runNode(script, [file], { env: { PATH } });
+      expect(JSON.parse(quiet.stdout)).toEqual({ loadSync: 0, parsePersonas: 0, inspectQuiet: 0, inspect: 2 });
+      const logging = await runNode(script, [file], { env: { PATH, DEBUG: 'persona-pool:*' } });
+      expect(JSON.parse(logging.stdout)).toEqual({ loadSync: 2, parsePersonas: 2, inspectQuiet: 0, inspect: 2 });
+      expect(logging.stderr).toMatch(/persona-pool:pool .+: warning for persona #1: UNKNOWN_FIELD: unknown field "activ_hours"/);
+      expect(logging.stderr).toMatch(/persona-pool:parse warning for persona #1: UNKNOWN_FIELD/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('logs the warnings of a file a pool reads', async () => {
+    const dir = fs.mkdtempSync(join(os.tmpdir(), 'persona-pool-parse-'));
+    try {
+      const file = join(dir, 'personas.json');
+      fs.writeFileSync(file, json([ANN, { ...BOB, email: 'ANN@corp.example' }]));
+      const pool = new PersonaPool({ path: file });
+      expect(await pool.load()).toHaveLength(2);
+      pool.resetCache();
+      let read: readonly unknown[] = [];
+      const lines = captureDebug(() => (read = pool.loadSync()));
+      expect(read).toHaveLength(2);
+      expect(lines.filter((line) => line.includes('warning'))).toEqual([
+        expect.stringContaining(`persona-pool:pool ${file}: warning for persona #1: DUPLICATE_EMAIL: email "ANN@corp.example" is already the email of entry #0`),
+      ]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -59,6 +59,20 @@ describe('replace: input checks', () => {
     expect(result.rejected).toEqual([{ index: 1, issues: [{ path: 'email', message: 'email must look like user@domain.tld' }] }]);
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toHaveLength(2);
   });
+
+  it('returns the warnings by input index, and writes the very bytes it writes without them', async () => {
+    const entries = [persona(1), { role: 'x' }, persona(2, { activ_hours: '08:00-16:00', active_hours: '25:00-26:00' }), persona(3, { email: 'PERSONA1@corp.example' })];
+    const result = await pool.replace(entries);
+    expect(result.warnings.map(({ index, path, code }) => [index, path, code])).toEqual([
+      [2, 'activ_hours', 'UNKNOWN_FIELD'],
+      [2, 'active_hours', 'BAD_ACTIVE_HOURS'],
+      [3, 'email', 'DUPLICATE_EMAIL'],
+    ]);
+    const withWarnings = fs.readFileSync(file, 'utf8');
+    await pool.replace([persona(1), persona(2, { active_hours: '25:00-26:00' }), persona(3, { email: 'PERSONA1@corp.example' })]);
+    expect(fs.readFileSync(file, 'utf8')).toBe(withWarnings);
+    expect((await pool.replace([persona(1), persona(2)])).warnings).toEqual([]);
+  });
 });
 
 describe('replace: the file written', () => {

@@ -5,6 +5,7 @@ import * as v from 'valibot';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   EmailPersonaSchema,
+  inActiveHours,
   inspectPersonas,
   inWorkHours,
   parsePersonas,
@@ -207,6 +208,25 @@ function expectValibotVerdict(list: readonly unknown[], accepted: readonly numbe
   });
 }
 
+/**
+ * The warnings of a list: in range and in order; duplicate emails and bad windows on accepted
+ * entries only; an unknown field is an own key outside the schema; and turning warnings off
+ * changes nothing else.
+ */
+function expectWarnings(list: readonly unknown[], accepted: readonly number[], result: Inspection, languageDefault?: string): void {
+  const taken = new Set(accepted);
+  result.warnings.forEach(({ index, path, code, message }, i) => {
+    expect(index >= (result.warnings[i - 1]?.index ?? 0) && index < list.length).toBe(true);
+    expect(message).not.toBe('');
+    if (code === 'UNKNOWN_FIELD') {
+      expect(Object.keys(list[index] as object)).toContain(path);
+      expect(PERSONA_FIELDS).not.toContain(path);
+    } else expect(taken.has(index)).toBe(true);
+  });
+  const quiet = inspectPersonas(list, { ...(languageDefault === undefined ? {} : { languageDefault }), warnings: false });
+  expect(quiet).toEqual({ ...result, warnings: [] });
+}
+
 describe('inspectPersonas and parsePersonas on generated input', () => {
   afterEach(expectNoPollution);
 
@@ -225,7 +245,7 @@ describe('inspectPersonas and parsePersonas on generated input', () => {
         } else {
           // The text `null` is a JSON value that is not a list; the value null is no source at all.
           expect(fromText.problem?.code).toBe('NOT_A_LIST');
-          if (value === null) expect(fromValue).toEqual({ personas: [], rejected: [], problem: null });
+          if (value === null) expect(fromValue).toEqual({ personas: [], rejected: [], warnings: [], problem: null });
           else if (typeof value !== 'string') expect(fromValue.problem?.code).toBe('NOT_A_LIST');
         }
         expectNoPollution();
@@ -276,6 +296,7 @@ describe('inspectPersonas and parsePersonas on generated input', () => {
         const accepted = expectAccounting(entries, result);
         expectValidPersonas(result);
         expectValibotVerdict(entries, accepted, result, languageDefault);
+        expectWarnings(entries, accepted, result, languageDefault);
         // Output order is input order: the k-th persona comes from the k-th accepted entry.
         result.personas.forEach((persona, k) => {
           const entry = entries[accepted[k] as number] as Record<string, unknown>;
@@ -306,6 +327,7 @@ describe('inspectPersonas and parsePersonas on generated input', () => {
         expect(result.personas.map((persona) => persona.name)).toEqual(accepted.map((index) => `entry ${index}`));
         expectValidPersonas(result);
         expectValibotVerdict(list, accepted, result);
+        expectWarnings(list, accepted, result);
         expectNoPollution();
       }),
       { numRuns: 1000 },
@@ -384,6 +406,32 @@ describe('inWorkHours on generated input', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+
+  it('is fail-open for exactly the active_hours that inspectPersonas warns about, equal start and end aside', () => {
+    const MINUTES = Array.from({ length: 24 * 60 }, (_, minute) => new Date(2026, 0, 1, Math.floor(minute / 60), minute % 60));
+    const texts = fc.oneof(anyText(32), window({ hours: 23, minutes: 59 }).map((w) => w.text), window({ hours: 30, minutes: 70 }).map((w) => w.text));
+    let warned = 0;
+    let fine = 0;
+    fc.assert(
+      fc.property(texts, (active_hours) => {
+        const { personas, warnings } = inspectPersonas([{ name: 'Ann Lee', email: 'ann@corp.example', role: 'CFO', active_hours }]);
+        const persona = personas[0];
+        if (persona === undefined) return; // Over 32 characters: rejected, so not warned about.
+        const alwaysOn = MINUTES.every((now) => inActiveHours(persona, now));
+        const bad = warnings.some((warning) => warning.code === 'BAD_ACTIVE_HOURS');
+        if (bad) {
+          warned++;
+          expect(alwaysOn).toBe(true);
+        } else {
+          fine++;
+          const equal = SHAPE.test(active_hours) && new Set(active_hours.split('-').map((time) => Number(time.replace(':', '').trim()))).size === 1;
+          expect(alwaysOn).toBe(equal);
+        }
+      }),
+      { numRuns: 400 },
+    );
+    expect([warned, fine].every((count) => count > 50)).toBe(true);
   });
 
   it('agrees with a reference over minutes of the day for well-formed windows', () => {
