@@ -2,14 +2,18 @@ import createDebug from 'debug';
 import { PersonaPoolError } from './errors.js';
 import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './http-headers.js';
 import { forgetTurn, readThisTurn } from './http-read.js';
+import { maxWaitOf } from './http-wait.js';
 import type { PersonaPool, ReplaceResult } from './pool.js';
 import { requireAdmin, requireViewer, type PoolUser } from './roles.js';
 import type { PoolSnapshot } from './snapshot.js';
 
 const log = createDebug('persona-pool:http');
 
-/** The part of a {@link PersonaPool} the HTTP core uses. */
-export type PoolAccess = Pick<PersonaPool, 'snapshot' | 'replace'>;
+/**
+ * The part of a {@link PersonaPool} the HTTP core uses: `snapshot` and `replace`, and `changes` to
+ * hold a GET asked to wait (`Prefer: wait=N`); without `changes`, such a GET is answered at once.
+ */
+export type PoolAccess = Pick<PersonaPool, 'snapshot' | 'replace'> & Partial<Pick<PersonaPool, 'changes'>>;
 
 /** What {@link listPersonas} needs. */
 export interface ListPersonasRequest {
@@ -33,6 +37,11 @@ export interface PersonasHandlerOptions {
   readonly pool: PoolAccess;
   /** Answer 428 to a PUT without `If-Match`. Default `false`, so dashboards that never send it keep working. */
   readonly requireIfMatch?: boolean | undefined;
+  /**
+   * The longest a GET with `If-None-Match` and `Prefer: wait=N` is held while the pool is unchanged,
+   * in seconds (a whole number up to 2,147,483). Default 30; 0 answers every GET at once.
+   */
+  readonly maxWaitSeconds?: number | undefined;
 }
 
 /** One request, as the host's framework has it. */
@@ -45,6 +54,8 @@ export interface PersonasRequest {
   readonly body?: unknown;
   /** node's `req.headers` (names in any case) or a fetch `Headers` object. */
   readonly headers?: RequestHeaders | undefined;
+  /** Aborted when the client goes away: ends the hold of a GET asked to wait, which is then answered 304. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The answer to send: header names lower-case; `body` the JSON bytes (UTF-8), or null for none (304, HEAD). */
@@ -168,7 +179,7 @@ async function write(pool: PoolAccess, requireIfMatch: boolean, request: Persona
   return jsonResponse(200, { path, personas, rejected, version, problem: null }, { etag: etagOf(version) });
 }
 
-/** Checks the handler's options (once per handler, or per call of the one-shot form); returns `requireIfMatch`. */
+/** Checks the handler's options but `maxWaitSeconds` (once per handler, or per call of the one-shot form); returns `requireIfMatch`. */
 function checkOptions(options: PersonasHandlerOptions): boolean {
   const pool = options?.pool as Partial<PoolAccess> | undefined;
   if (typeof pool?.snapshot !== 'function' || typeof pool.replace !== 'function') {
@@ -201,19 +212,20 @@ function checkOptions(options: PersonasHandlerOptions): boolean {
  */
 export function createPersonasHandler(options: PersonasHandlerOptions): PersonasHandler {
   const requireIfMatch = checkOptions(options);
+  const maxWait = maxWaitOf(options.maxWaitSeconds);
   const { pool } = options;
   return function handlePersonas(request: PersonasRequest): Promise<PersonasResponse> {
-    return handle(pool, requireIfMatch, request);
+    return handle(pool, requireIfMatch, maxWait, request);
   };
 }
 
 /** One request, for both forms of the handler; GET is {@link listPersonas} inlined, with no `await`. */
-function handle(pool: PoolAccess, requireIfMatch: boolean, request: PersonasRequest): Promise<PersonasResponse> {
+function handle(pool: PoolAccess, requireIfMatch: boolean, maxWait: number, request: PersonasRequest): Promise<PersonasResponse> {
   try {
     const { method } = request;
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
-      const answer = readThisTurn(pool, request);
+      const answer = readThisTurn(pool, request, maxWait);
       return answer instanceof Promise ? answer.catch(failure) : Promise.resolve(answer);
     }
     if (method === 'PUT') return write(pool, requireIfMatch, request).catch(failure);
@@ -238,5 +250,5 @@ function handle(pool: PoolAccess, requireIfMatch: boolean, request: PersonasRequ
  */
 export function handlePersonasRequest(request: PersonasRequest & PersonasHandlerOptions): Promise<PersonasResponse> {
   const requireIfMatch = checkOptions(request);
-  return handle(request.pool, requireIfMatch, request);
+  return handle(request.pool, requireIfMatch, maxWaitOf(request.maxWaitSeconds), request);
 }

@@ -24,6 +24,12 @@ export interface PersonaPoolOptions {
   readonly lockStaleMs: number;
   /** How long a writer waits for another's lock. Default 15,000 ms: longer than `lockStaleMs`, so a crashed writer's lock is always taken over in time. */
   readonly lockWaitMs: number;
+  /**
+   * Watch mode: the path is resolved once, here, and cache hits are answered from memory with no
+   * syscall while a watch on the file's folder vouches for them. Default `false`: each read checks
+   * the file with one `stat`. See docs/pool.md, "Watch mode".
+   */
+  readonly watch: boolean;
 }
 
 /**
@@ -47,6 +53,8 @@ export const POOL_DEFAULTS = {
   lockStaleMs: 10_000,
   /** Fifteen seconds: longer than `lockStaleMs`, so a crashed writer's lock is taken over in time. */
   lockWaitMs: 15_000,
+  /** Off: each read checks the file with one `stat`. */
+  watch: false,
 } as const satisfies Omit<PersonaPoolOptions, 'env' | 'userPath'>;
 
 function checkOptions(options: PersonaPoolOptions): PersonaPoolOptions {
@@ -59,6 +67,9 @@ function checkOptions(options: PersonaPoolOptions): PersonaPoolOptions {
     if (typeof options[key] !== 'string' || options[key] === '') {
       throw new PersonaPoolError('INVALID_OPTION', `PersonaPool option ${key} must be a non-empty string`);
     }
+  }
+  if (typeof options.watch !== 'boolean') {
+    throw new PersonaPoolError('INVALID_OPTION', `PersonaPool option watch must be a boolean, got ${String(options.watch)}`);
   }
   return options;
 }

@@ -11,6 +11,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPersonasHandler, errorResponse, type PersonasHandler, type PersonasResponse } from '../src/index.js';
 import { ANN, BOB, blockedPoolFile, INVALID, onDisk, poolAt, poolFile, removeTempFolders } from './http-fixtures.js';
+import { waitFor } from './helpers.js';
 
 const ROUTE = '/api/v1/realism/personas';
 const LIMIT = 16 * 1024;
@@ -45,6 +46,13 @@ function closeServer(server: Server): Promise<void> {
     server.close((error) => (error ? reject(error) : resolve()));
     server.closeAllConnections();
   });
+}
+
+/** Aborted when the response closes: sent, or the client gone (req's 'close' fires once its body is read). */
+function closeSignal(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => controller.abort());
+  return controller.signal;
 }
 
 /** Sends a core response through node's (and Express's) response object. */
@@ -82,7 +90,7 @@ async function serveNode(handle: PersonasHandler, req: IncomingMessage, res: Ser
   const body = await readJson(req);
   if ('status' in body) return sendNode(res, body);
   const user = testUser(req.headers['x-test-role']);
-  sendNode(res, await handle({ method: req.method ?? '', user, body: body.value, headers: req.headers }));
+  sendNode(res, await handle({ method: req.method ?? '', user, body: body.value, headers: req.headers, signal: closeSignal(res) }));
 }
 
 const startNode: Start = (handle) => listen(http.createServer((req, res) => void serveNode(handle, req, res)));
@@ -94,7 +102,7 @@ const startExpress: Start = (handle) => {
     next();
   });
   app.all(ROUTE, express.json({ limit: LIMIT }), async (req, res) => {
-    sendNode(res, await handle({ method: req.method, user: res.locals.user, body: req.body, headers: req.headers }));
+    sendNode(res, await handle({ method: req.method, user: res.locals.user, body: req.body, headers: req.headers, signal: closeSignal(res) }));
   });
   app.use((error: { type?: string }, _req: Request, res: Response, next: NextFunction) => {
     if (error.type === 'entity.too.large') return sendNode(res, errorResponse(413, TOO_LARGE));
@@ -115,7 +123,7 @@ const startFastify: Start = async (handle) => {
   app.addHook('onRequest', async (request) => request.setDecorator('user', testUser(request.headers['x-test-role'])));
   app.all(ROUTE, async (request, reply) => {
     const user = request.getDecorator<TestUser | null>('user');
-    return sendFastify(reply, await handle({ method: request.method, user, body: request.body, headers: request.headers }));
+    return sendFastify(reply, await handle({ method: request.method, user, body: request.body, headers: request.headers, signal: closeSignal(reply.raw) }));
   });
   app.setErrorHandler((error: FastifyError, _request, reply) => {
     if (error.statusCode === 413) return sendFastify(reply, errorResponse(413, TOO_LARGE));
@@ -141,7 +149,7 @@ const startHono: Start = async (handle) => {
   app.all(ROUTE, bodyLimit({ maxSize: LIMIT, onError: () => toFetch(errorResponse(413, TOO_LARGE)) }), async (c) => {
     const body = parseJson(await c.req.text());
     if ('status' in body) return toFetch(body);
-    return toFetch(await handle({ method: c.req.method, user: c.get('user'), body: body.value, headers: c.req.raw.headers }));
+    return toFetch(await handle({ method: c.req.method, user: c.get('user'), body: body.value, headers: c.req.raw.headers, signal: c.req.raw.signal }));
   });
   const server = await new Promise<Server>((resolve) => {
     const started = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(started as Server));
@@ -190,16 +198,21 @@ describe.each([
   let blocked = '';
   let good: Host;
   let broken: Host;
+  let held: Host;
+  /** The statuses the handler of `held` answered, once it did. */
+  const answered: number[] = [];
 
   beforeAll(async () => {
     path = poolFile();
     blocked = blockedPoolFile();
     good = await start(createPersonasHandler({ pool: poolAt(path) }));
     broken = await start(createPersonasHandler({ pool: poolAt(blocked) }));
+    const holding = createPersonasHandler({ pool: poolAt(path), maxWaitSeconds: 3600 });
+    held = await start((request) => holding(request).then((response) => (answered.push(response.status), response)));
   });
 
   afterAll(async () => {
-    await Promise.all([good.close(), broken.close()]);
+    await Promise.all([good.close(), broken.close(), held.close()]);
     removeTempFolders();
   });
 
@@ -273,6 +286,31 @@ describe.each([
     expect(answer.status).toBe(304);
     expect(answer.headers.get('etag')).toBe(etag);
     expect(answer.text).toBe('');
+  });
+
+  it('holds a GET asked to wait until a write changes the pool', async () => {
+    const etag = (await call(good.url, { role: 'viewer' })).headers.get('etag') ?? '';
+    const waiting = call(good.url, { role: 'viewer', headers: { 'If-None-Match': etag, Prefer: 'wait=30' } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const put = await call(good.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] } });
+    const answer = await waiting;
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('etag')).toBe(put.headers.get('etag'));
+    expect(answer.headers.get('preference-applied')).toBe('wait=30');
+    expect(answer.json.personas).toEqual([expect.objectContaining(BOB)]);
+  });
+
+  it('frees a held GET when the client goes away', async () => {
+    const etag = (await call(good.url, { role: 'viewer' })).headers.get('etag') ?? '';
+    const before = answered.length;
+    const controller = new AbortController();
+    const waiting = fetch(held.url, { headers: { 'x-test-role': 'viewer', 'if-none-match': etag, prefer: 'wait=3600' }, signal: controller.signal }).catch((error: unknown) => error);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(answered.length).toBe(before);
+    controller.abort();
+    await waiting;
+    await waitFor(() => answered.length > before);
+    expect(answered.slice(before)).toEqual([304]);
   });
 
   it('answers 412 to a stale If-Match, and writes with the current one', async () => {
