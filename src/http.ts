@@ -197,16 +197,18 @@ function checkOptions(options: PersonasHandlerOptions): boolean {
  * its user object, the parsed body and the headers, and sends back `{ status, headers, body }`.
  * GET and HEAD need a viewer (or admin), PUT an admin; any other method gets 405. The handler
  * never rejects: errors become `{ "detail": "..." }` with their status, and an unexpected exception
- * a 500 "Internal error" (logged through `debug`, namespace `persona-pool:http`). See docs/http.md.
+ * a 500 "Internal error" (logged through `debug`, namespace `persona-pool:http`). A GET with a
+ * matching `If-None-Match` and `Prefer: wait=N` is held until the pool changes (200) or N seconds
+ * pass (304), N capped by `maxWaitSeconds`; the request's `signal` ends the hold. See docs/http.md.
  *
- * @param options - The pool, and `requireIfMatch`; checked once, here.
+ * @param options - The pool, `requireIfMatch` and `maxWaitSeconds`; checked once, here.
  * @returns The handler.
  * @throws {PersonaPoolError} `INVALID_OPTION` for a missing pool or a malformed option.
  *
  * @example
  * ```ts
  * const handle = createPersonasHandler({ pool: new PersonaPool() });
- * const { status, headers, body } = await handle({ method: req.method, user, body: req.body, headers: req.headers });
+ * const { status, headers, body } = await handle({ method: req.method, user, body: req.body, headers: req.headers, signal });
  * res.writeHead(status, headers).end(body ?? undefined);
  * ```
  */
@@ -239,7 +241,7 @@ function handle(pool: PoolAccess, requireIfMatch: boolean, maxWait: number, requ
  * The one-shot form of {@link createPersonasHandler}: the options and the request in one object.
  * Prefer the factory in a server, which checks the options once.
  *
- * @param request - The pool, `requireIfMatch`, and the request.
+ * @param request - The pool, `requireIfMatch`, `maxWaitSeconds`, and the request.
  * @returns The response; the promise never rejects for anything a client can cause.
  * @throws {PersonaPoolError} `INVALID_OPTION` for a missing pool or a malformed option.
  *

@@ -13,6 +13,8 @@ export { PersonaPool } from './pool.js';
 export { POOL_DEFAULTS } from './pool-options.js';
 export type { PersonaPoolOptions } from './pool-options.js';
 export type { ReadOptions, ReplaceOptions, ReplaceResult } from './pool.js';
+export type { ChangesOptions } from './changes.js';
+export type { PoolListener } from './subscribers.js';
 export { codePointLength, EmailPersonaSchema, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from './schema.js';
 export type { CodePointsAction } from './schema.js';
 export type { EmailPersona, EmailPersonaInput, ReplyLatency, Tone } from './schema.js';
