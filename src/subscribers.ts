@@ -89,8 +89,9 @@ export class Subscribers {
     if (this.#all.size === 0 || snapshot.version === this.#version) return;
     this.#version = snapshot.version;
     this.#told++;
-    // A copy: a subscriber added by a listener hears of the next version, not of this one.
-    for (const subscriber of [...this.#all]) subscriber.push(snapshot);
+    // A copy: a subscriber added by a listener hears of the next version, not of this one; one
+    // removed by a listener (or by close()) is not told.
+    for (const subscriber of [...this.#all]) if (this.#all.has(subscriber)) subscriber.push(snapshot);
   }
 
   /** Ends every subscription. */

@@ -173,6 +173,23 @@ describe.each([
     expect(late.counts()).toEqual([2]);
   });
 
+  it('does not tell a listener removed, or a pool closed, by a listener called before it', async () => {
+    const pool = poolOf(watch);
+    const second = recorder();
+    let unsubscribeSecond = () => undefined as void;
+    pool.subscribe(() => unsubscribeSecond());
+    unsubscribeSecond = pool.subscribe(second.listener);
+    await pool.replace(list(1));
+    expect(second.counts()).toEqual([]);
+    const third = recorder();
+    pool.subscribe(() => void pool.close());
+    pool.subscribe(third.listener);
+    const changes = pool.changes();
+    await pool.replace(list(2));
+    expect(third.counts()).toEqual([]);
+    expect(await changes.next()).toEqual({ done: true, value: undefined });
+  });
+
   it('tells of the folder deleted and recreated with another pool in it', async () => {
     write(1);
     const pool = poolOf(watch);

@@ -213,6 +213,13 @@ describe('falling back to a stat per read', () => {
     expect(pool.loadSync()).toHaveLength(2);
   });
 
+  it('starts in stat mode when the folder is a file, or has the pool file\'s name', () => {
+    write(1);
+    expect(watched(join(file, 'personas.json')).watching).toBe(false);
+    fs.mkdirSync(join(dir, 'same'));
+    expect(watched(join(dir, 'same', 'same')).watching).toBe(false);
+  });
+
   it('falls back when the watcher reports an error (an exhausted inotify, say)', async () => {
     const real = fs.watch;
     const watchers: fs.FSWatcher[] = [];
