@@ -16,7 +16,7 @@ const DONE: Result = Object.freeze({ done: true, value: undefined });
  * than the changes gets the latest snapshot when it asks, not a queue of every one it missed.
  * It is its own subscriber and abort listener, so a held iterator costs one object and its promise.
  */
-export class ChangeIterator implements AsyncIterableIterator<PoolSnapshot, undefined>, Subscriber {
+export class ChangeIterator implements AsyncIterableIterator<PoolSnapshot>, Subscriber {
   #latest: PoolSnapshot | undefined;
   #waiting: ((result: Result) => void)[] = [];
   #ended = false;

@@ -62,8 +62,9 @@ const WRITE_REASONS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The persona pool file: cached reads that cost one `stat` when nothing changed, and locked,
- * atomic, durable writes. Pools share no state; use one per file.
+ * The persona pool file: cached reads that cost one `stat` when nothing changed (no syscall in watch
+ * mode, `{ watch: true }`), locked, atomic, durable writes, and subscriptions to its changes. Pools
+ * share no state; use one per file.
  *
  * @example
  * ```ts
@@ -115,7 +116,8 @@ export class PersonaPool {
   }
 
   /**
-   * The pool now, with its version and any problem; cached, so an unchanged file costs one `stat`.
+   * The pool now, with its version and any problem; cached, so an unchanged file costs one `stat`
+   * (in watch mode, while the watch vouches for the cache, none).
    *
    * @param options - `languageDefault` for this call.
    * @returns The frozen snapshot.
@@ -157,7 +159,8 @@ export class PersonaPool {
   }
 
   /**
-   * Like {@link PersonaPool.loadSync}; a cache hit costs one synchronous `stat` and no thread-pool round trip.
+   * Like {@link PersonaPool.loadSync}; a cache hit costs one synchronous `stat` (none in watch mode)
+   * and no thread-pool round trip.
    *
    * @param options - `languageDefault` for this call.
    * @returns The personas.
@@ -226,7 +229,7 @@ export class PersonaPool {
    * for await (const snapshot of pool.changes({ signal })) render(snapshot);
    * ```
    */
-  changes(options: ChangesOptions = {}): AsyncIterableIterator<PoolSnapshot, undefined> {
+  changes(options: ChangesOptions = {}): AsyncIterableIterator<PoolSnapshot> {
     return this.#live.changes(options);
   }
 

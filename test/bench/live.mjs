@@ -12,7 +12,7 @@ import { PersonaPool } from '../../dist/index.js';
 import { median } from './measure.mjs';
 import { personasText } from './personas.mjs';
 
-const WRITER = fileURLToPath(new URL('../fixtures/replace-on-line.mjs', import.meta.url));
+const WRITER = fileURLToPath(new URL('./timed-writer.mjs', import.meta.url));
 const HOLD_SERVER = fileURLToPath(new URL('./hold-server.mjs', import.meta.url));
 
 /** A child process, and its stdout as lines: `next()` resolves with the next one. */
@@ -30,36 +30,41 @@ function child(args, execArgv = []) {
 const percentile = (values, p) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.ceil((p / 100) * values.length) - 1)];
 
 /**
- * Row 12: another process replaces the pool (a fixture, one write per line sent) and this one, in
- * watch mode, is told by its listener; from the moment the writer called replace() to the listener.
+ * Row 12: another process replaces the pool (one write per line sent) and this one, in watch mode,
+ * is told by its listener: from the moment the writer called replace() to the listener, and from its
+ * rename (the new file in place) to the listener.
  *
  * @param options - `changes` measured, after `warmup` ones.
- * @returns `{ median, p99, max, changes, write, writeP99 }` in ns (`write`, `writeP99`: the writer's replace() itself).
+ * @returns In ns: `median`, `p99`, `max` from the call; `fromRename` `{ median, p99 }`; `write`,
+ * `writeP99`: the writer's replace() itself; and `changes`.
  */
 export async function propagationRow({ changes = 250, warmup = 20 } = {}) {
   const dir = fs.mkdtempSync(join(os.tmpdir(), 'persona-pool-bench-'));
   const file = join(dir, 'personas.json');
   const pool = new PersonaPool({ path: file, watch: true });
-  const writer = child([WRITER, file, 'timed']);
+  const writer = child([WRITER, file]);
   try {
     if (!pool.watching) throw new Error('row 12 needs a watchable folder');
     const told = new Map();
     pool.subscribe((snapshot) => told.set(snapshot.version, process.hrtime.bigint()));
     const latencies = [];
+    const afterRename = [];
     const writes = [];
     for (let i = 0; i < warmup + changes; i++) {
       writer.send(String((i % 40) + 1)); // each list differs from the one before
-      const { version, started, ended } = JSON.parse(await writer.next());
+      const { version, started, renamed, ended } = JSON.parse(await writer.next());
       while (!told.has(version)) await new Promise((resolve) => setTimeout(resolve, 1));
       if (i < warmup) {
         told.delete(version);
         continue;
       }
       latencies.push(Number(told.get(version) - BigInt(started)));
+      afterRename.push(Number(told.get(version) - BigInt(renamed)));
       told.delete(version); // a list written again later has this version again
       writes.push(Number(BigInt(ended) - BigInt(started)));
     }
-    return { median: median(latencies), p99: percentile(latencies, 99), max: Math.max(...latencies), changes, write: median(writes), writeP99: percentile(writes, 99) };
+    const fromRename = { median: median(afterRename), p99: percentile(afterRename, 99) };
+    return { median: median(latencies), p99: percentile(latencies, 99), max: Math.max(...latencies), fromRename, changes, write: median(writes), writeP99: percentile(writes, 99) };
   } finally {
     writer.kill();
     await pool.close();
