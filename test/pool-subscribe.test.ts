@@ -176,7 +176,7 @@ describe.each([
   it('does not tell a listener removed, or a pool closed, by a listener called before it', async () => {
     const pool = poolOf(watch);
     const second = recorder();
-    let unsubscribeSecond = () => undefined as void;
+    let unsubscribeSecond: () => void = () => undefined;
     pool.subscribe(() => unsubscribeSecond());
     unsubscribeSecond = pool.subscribe(second.listener);
     await pool.replace(list(1));

@@ -3,6 +3,7 @@
 const MiB = 1024 * 1024;
 
 function duration(ns) {
+  if (ns < 1e3) return `${ns.toFixed(0)} ns`;
   if (ns >= 1e6) return `${(ns / 1e6).toFixed(ns >= 1e8 ? 0 : 1)} ms`;
   if (ns >= 1e4) return `${(ns / 1e3).toFixed(0)} µs`;
   return `${(ns / 1e3).toFixed(2)} µs`;
@@ -10,7 +11,7 @@ function duration(ns) {
 
 const count = (n) => Math.round(n).toLocaleString('en-US');
 const rate = (n) => `${count(n)} req/s`;
-const times = (x) => `${x.toFixed(2)}×`;
+const times = (x) => `${x.toFixed(x < 0.1 ? 3 : 2)}×`;
 const ms = (ns) => `${(ns / 1e6).toFixed(1)} ms`;
 const kib = (bytes) => `${(bytes / 1024).toFixed(1)} KiB`;
 
@@ -110,7 +111,9 @@ const HOW = `## What was measured, and how
   warm-up, then 250. The time is \`process.hrtime.bigint()\`, a monotonic clock all processes share:
   from the writer's call of \`replace()\` to the listener's call here, and from the end of the
   writer's \`rename\` (its \`fs.renameSync\` wrapped, in the bench only) to the listener's call. The
-  target is on the first, which includes the write itself and its two \`fsync\`s.
+  target is on the first, which includes the write itself and its two \`fsync\`s. A time from the
+  rename below zero means the listener ran before the writer's process came back from its
+  \`rename\`: on a busy host, the event's wake-up can run this process first.
 - **Row 13**: a server process (test/bench/hold-server.mjs, \`--expose-gc\`): the handler on a
   watch-mode pool, each request given a \`signal\` as the node:http recipe of docs/http.md does. This
   process opens 1,000 connections, each a GET with the current ETag in If-None-Match and
