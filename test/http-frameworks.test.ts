@@ -118,7 +118,9 @@ function sendFastify(reply: FastifyReply, { status, headers, body }: PersonasRes
 }
 
 const startFastify: Start = async (handle) => {
-  const app = Fastify({ bodyLimit: LIMIT });
+  // forceCloseConnections: close() ends every connection, as closeServer does for the other hosts
+  // (after an aborted fetch, undici can leave a connection that never sent a request open).
+  const app = Fastify({ bodyLimit: LIMIT, forceCloseConnections: true });
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request) => request.setDecorator('user', testUser(request.headers['x-test-role'])));
   app.all(ROUTE, async (request, reply) => {
@@ -199,7 +201,8 @@ describe.each([
   let good: Host;
   let broken: Host;
   let held: Host;
-  /** The statuses the handler of `held` answered, once it did. */
+  /** How many requests the handler of `held` was given, and the statuses it answered, once it did. */
+  let received = 0;
   const answered: number[] = [];
 
   beforeAll(async () => {
@@ -208,7 +211,10 @@ describe.each([
     good = await start(createPersonasHandler({ pool: poolAt(path) }));
     broken = await start(createPersonasHandler({ pool: poolAt(blocked) }));
     const holding = createPersonasHandler({ pool: poolAt(path), maxWaitSeconds: 3600 });
-    held = await start((request) => holding(request).then((response) => (answered.push(response.status), response)));
+    held = await start((request) => {
+      received++;
+      return holding(request).then((response) => (answered.push(response.status), response));
+    });
   });
 
   afterAll(async () => {
@@ -290,8 +296,9 @@ describe.each([
 
   it('holds a GET asked to wait until a write changes the pool', async () => {
     const etag = (await call(good.url, { role: 'viewer' })).headers.get('etag') ?? '';
-    const waiting = call(good.url, { role: 'viewer', headers: { 'If-None-Match': etag, Prefer: 'wait=30' } });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const before = received;
+    const waiting = call(held.url, { role: 'viewer', headers: { 'If-None-Match': etag, Prefer: 'wait=30' } });
+    await waitFor(() => received > before);
     const put = await call(good.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] } });
     const answer = await waiting;
     expect(answer.status).toBe(200);
@@ -302,10 +309,11 @@ describe.each([
 
   it('frees a held GET when the client goes away', async () => {
     const etag = (await call(good.url, { role: 'viewer' })).headers.get('etag') ?? '';
-    const before = answered.length;
+    const [before, arrived] = [answered.length, received];
     const controller = new AbortController();
     const waiting = fetch(held.url, { headers: { 'x-test-role': 'viewer', 'if-none-match': etag, prefer: 'wait=3600' }, signal: controller.signal }).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => received > arrived);
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect(answered.length).toBe(before);
     controller.abort();
     await waiting;

@@ -268,7 +268,8 @@ describe('over real HTTP (node:http)', () => {
     const server = await serve(pool);
     const request = http.get(server.url, { headers: { 'if-none-match': `"${version}"`, prefer: 'wait=3600' } });
     request.on('error', () => undefined);
-    await settle(200);
+    await waitFor(() => server.received() === 1);
+    await settle();
     expect(server.statuses).toEqual([]);
     request.destroy();
     await waitFor(() => server.statuses.length === 1);
