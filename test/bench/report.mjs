@@ -287,35 +287,36 @@ of each write.
 ### Rows 10–11: watch mode
 
 A hit in watch mode is a \`Map\` lookup and one comparison of the entry's generation with the
-pool's (src/pool.ts, \`#trusted\`): 12–20 ns against 1.9–3.7 µs for the \`stat\`, 0.005–0.008× over
-five runs on a host with a load average of 5–9 (row 1's \`stat\` being most of a stat-mode hit, a
-watch-mode hit is 150–250 times cheaper). In stat mode, the extra lookup is skipped at once
-(\`trusted\` is -1), so rows 1–2 did not move.
+pool's (src/pool.ts, \`#trusted\`): 12–20 ns against 1.9–3.7 µs for the \`stat\`, 0.005–0.009× over
+eight runs, quiet host or busy (a watch-mode hit is 100–250 times cheaper than a stat-mode one). In
+stat mode that lookup is skipped at once (no generation is vouched for), so rows 1–2 did not move.
 
-The 304 of a watch-mode pool costs what the pool held in memory costs (rows 8 and 11 share their
-rounds: watch mode measured 0.97–1.01× of the memory reference); what remains against the awaited
-bare handler is the handler itself — its role check, the If-None-Match match, the answer's object,
-and, on a 304, a look for \`Prefer\` (one pass over the request's headers, about 50 ns). The long
-polling of issue 13 adds nothing else to a GET that does not ask to wait.
+Row 11 over five runs on a quiet host (bare at 47,000–69,000 requests/s): 0.93, 0.96, 0.99, 1.02
+and 1.07× of the awaited bare handler — around its 0.97× target, passing in some runs and missing
+in others, as row 8 did against its target before. Against ours on a pool held in memory (the same
+rounds), watch mode measured 0.92–1.01× (median 0.97) and stat mode 0.85–0.99× (median 0.94): the
+\`stat\` is gone, and what remains between watch mode and the memory reference is that a pool that can
+hold a GET looks for \`Prefer\` in each 304 (one pass over the request's headers): in-process, the
+handler took 134–158 ns a call on the watch-mode pool against 110–113 ns on the memory one. Row 8 in the
+same runs: 0.86, 0.95, 0.95, 1.00 and 1.03× of the awaited handler, against its new 0.9× target.
 
 ### Rows 12–13: changes pushed
 
 Row 12's figure from the call includes the write: validation, the lock, the temporary file's
 \`fsync\`, the rename, the folder's \`fsync\` (the listener is usually called before the writer's
-\`replace()\` returns, at the rename). From the rename, the listener was called after a median of
-0.7 ms or less: the inotify event, the \`stat\` that confirms the change, the file read through the
-thread pool, parsed and hashed. Over six runs on a host with a load average of 5–9, the median from
-the call was 2.2–3.3 ms and the p99 14–35 ms, with the writer's own \`replace()\` at a p99 of 14–33 ms:
-the tail is the disk's \`fsync\` and the scheduling of a busy host, not the propagation, whose own p99
-(from the rename) followed the load, 7–24 ms. On a quiet host the target holds with room; on a host
-as busy as this one it is met in some runs and missed in others.
+\`replace()\` returns, at the rename). On a quiet host, over four runs: from the call, median 1.3–1.5
+ms and p99 4.9–7.9 ms, with the writer's own \`replace()\` at a p99 of 4.3–7.5 ms; from the rename,
+median 0.4–0.5 ms and p99 2.4–3.9 ms — the inotify event, the \`stat\` that confirms the change, the
+file read through the thread pool, parsed and hashed. On a host with a load average of 5–9 (several
+benches at once), the p99 from the call was 14–35 ms, with the writer's own \`replace()\` at 14–33 ms:
+the tail is then the disk's \`fsync\` and the scheduling of a busy host, and the 25 ms target is met
+in some runs and missed in others.
 
-Row 13: a held request costs the server about 8 KiB of heap, of which about 4.7 KiB is node:http's
+Row 13: a held request costs the server about 8 KiB of heap, of which about 4.6 KiB is node:http's
 own (the request, the response, the socket: the bare reference), and the rest the host's
-\`AbortController\` and its listener (the recipe's \`signal\`), the handler's promise, its timer (an
+\`AbortController\` and its listener (the recipe's \`signal\`), the handler's promises, its timer (an
 \`unref\`'d \`setTimeout\`), and the pool's iterator (src/changes.ts: one object that is its own
-subscriber and its own abort listener). One change is read once for all the held requests (one
-subscription check per change, not per request), and the 1,000 answers share one serialized body.
-Every run answered all 1,000 with 200 and the new ETag; the server sent the last answer 130–250 ms
-after its pool was told of the change, on a host where a bare server took 90–120 ms to answer as many
-from one loop.`;
+subscriber and its own abort listener). A change is read once for all the held requests (one check
+per change, not per request), and the 1,000 answers share one serialized body. Every run answered all
+1,000 with 200 and the new ETag; on a quiet host the server sent the last answer 38–78 ms after its
+pool was told of the change, where the bare server took 29–49 ms to answer as many from one loop.`;
