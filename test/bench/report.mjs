@@ -73,7 +73,7 @@ const HOW = `## What was measured, and how
 - **Interleaved, in the same run.** Every row but 3, 9, 12 and 13 is a ratio against a baseline measured in
   the same process, in alternating batches (A B, B A, A B…, timed with \`process.hrtime.bigint()\`),
   after warm-up batches that are not counted; the figure of each side is the median of its
-  batches, and the ratio is ours ÷ baseline (for requests/s, ours ÷ bare). Noise from other
+  batches, and the ratio is ours ÷ baseline (for requests/s, ours ÷ the baseline's). Noise from other
   processes hits both sides alike, so the ratio holds on a busy machine where absolute times do not.
 - **One process per row** (rows 1–6 and 10: \`node --expose-gc test/bench/rows.mjs <row>\`), so no row
   inherits another's JIT state or heap. Every row uses the built library (dist/), as a user would.
