@@ -42,8 +42,13 @@ function identity(stats: Stats): string {
   return `${stats.dev}:${stats.ino}:${stats.birthtimeMs}`;
 }
 
-function isLink(path: string): boolean {
-  return fs.lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+/** Whether the path is a symlink, or cannot be told (a part of it not a folder, no permission): never throws. */
+function mayBeLink(path: string): boolean {
+  try {
+    return fs.lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink() === true;
+  } catch {
+    return true;
+  }
 }
 
 /**
@@ -113,7 +118,7 @@ export class FolderWatch {
       this.#watcher = fs.watch(this.#folder, { persistent: false }, (_type, name) => this.#event(name));
       this.#watcher.on('error', (error) => this.#fail(`the watcher failed (${String(error)})`));
       // Checked once the watch runs, so that a symlink put in place later shows as an event.
-      return isLink(this.path) ? 'it is a symlink, whose target may change in another folder' : undefined;
+      return mayBeLink(this.path) ? 'it is a symlink, whose target may change in another folder' : undefined;
     } catch (error) {
       return `its folder cannot be watched (${(error as NodeJS.ErrnoException).code ?? String(error)})`;
     }
@@ -127,7 +132,7 @@ export class FolderWatch {
 
   #event(name: string | null): void {
     if (name === this.#name || name === null) {
-      if (isLink(this.path)) this.#fail('it was replaced by a symlink, whose target may change in another folder');
+      if (mayBeLink(this.path)) this.#fail('it was replaced by a symlink, whose target may change in another folder, or cannot be looked at');
       this.#listener.changed();
     } else if (name === this.#folderName) {
       // The folder's own events carry its name: it was moved or deleted (a file of that name beside

@@ -189,6 +189,31 @@ describe('falling back to a stat per read', () => {
     expect(pool.loadSync()).toHaveLength(5);
   });
 
+  it('falls back, without throwing from the watcher, when the folder is replaced by a file', async () => {
+    write(1);
+    const pool = watched();
+    pool.loadSync();
+    fs.rmSync(dir, { recursive: true });
+    fs.writeFileSync(dir, 'not a folder');
+    await waitFor(() => !pool.watching);
+    expect(pool.snapshotSync().problem).toMatchObject({ code: 'UNREADABLE' });
+    fs.rmSync(dir);
+  });
+
+  it('falls back at the periodic check when an ancestor folder is moved, which no event tells', async () => {
+    const nested = join(dir, 'sub', 'personas.json');
+    fs.mkdirSync(join(dir, 'sub'));
+    write(1, nested);
+    const pool = watched(nested);
+    pool.loadSync();
+    fs.renameSync(dir, `${dir}-old`);
+    fs.writeFileSync(dir, 'an ancestor is now a file');
+    await waitFor(() => !pool.watching);
+    expect(pool.snapshotSync().problem).toMatchObject({ code: 'UNREADABLE' });
+    fs.rmSync(dir);
+    fs.renameSync(`${dir}-old`, dir);
+  });
+
   it('falls back when the folder itself is renamed away', async () => {
     write(1);
     const pool = watched();
