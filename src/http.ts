@@ -91,7 +91,8 @@ function personasOf(body: unknown): unknown[] {
 
 /**
  * The pool as it is on disk now, for a viewer or an admin. Always current: each call costs one
- * `stat`, so a change made by another process (a CLI import) shows at once.
+ * `stat`, so a change made by another process (a CLI import) shows at once (on a pool in watch mode,
+ * no `stat`, and the change shows once its event has been delivered: see docs/pool.md).
  *
  * @param request - The pool and the user.
  * @returns The snapshot: `{ path, personas, version, problem }`.
