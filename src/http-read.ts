@@ -1,4 +1,5 @@
 import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './http-headers.js';
+import { holdWhileUnchanged, preferredWait, type ChangeSource } from './http-wait.js';
 import type { PersonasRequest, PersonasResponse, PoolAccess } from './http-types.js';
 import type { PoolSnapshot } from './snapshot.js';
 
@@ -116,17 +117,35 @@ function answer(snapshot: PoolSnapshot, reply: Reply, request: PersonasRequest):
 }
 
 /**
- * Answers a GET or HEAD (the role already checked) from the pool as of this turn of the event loop.
+ * A 304 held while the version is unchanged, when the request asks with `Prefer: wait=N`, the
+ * handler allows it and the pool can tell of its changes; any other answer as it is.
+ */
+function held(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse): PersonasResponse | Promise<PersonasResponse> {
+  if (response.status !== 304 || maxWait === 0 || !tellsChanges(pool)) return response;
+  const seconds = preferredWait(request.headers, maxWait);
+  if (seconds === 0) return response;
+  return holdWhileUnchanged(pool, seconds, request.signal, (snapshot) => answer(snapshot, replyOf(snapshot), request));
+}
+
+/** Whether the pool can tell of its changes: a host may pass an object with `snapshot` and `replace` only. */
+function tellsChanges(pool: PoolAccess): pool is PoolAccess & ChangeSource {
+  return typeof pool.changes === 'function';
+}
+
+/**
+ * Answers a GET or HEAD (the role already checked) from the pool as of this turn of the event loop;
+ * a 304 asked to wait (`Prefer: wait=N`) is held until the version changes (see {@link holdWhileUnchanged}).
  *
  * @param pool - The pool.
  * @param request - The request.
+ * @param maxWait - The longest hold, in seconds; 0: never hold.
  * @returns The answer itself once this turn's snapshot is in; else a promise of it, which rejects
  * with whatever the pool's `snapshot()` rejects with.
  */
-export function readThisTurn(pool: PoolAccess, request: PersonasRequest): PersonasResponse | Promise<PersonasResponse> {
+export function readThisTurn(pool: PoolAccess, request: PersonasRequest, maxWait: number): PersonasResponse | Promise<PersonasResponse> {
   const turn = turnOf(pool);
   const { snapshot } = turn;
-  if (snapshot === undefined) return turn.pending.then((taken) => answer(taken, replyOf(taken), request));
+  if (snapshot === undefined) return turn.pending.then((taken) => held(pool, request, maxWait, answer(taken, replyOf(taken), request)));
   turn.reply ??= replyOf(snapshot);
-  return answer(snapshot, turn.reply, request);
+  return held(pool, request, maxWait, answer(snapshot, turn.reply, request));
 }

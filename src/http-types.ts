@@ -1,8 +1,11 @@
 import type { RequestHeaders } from './http-headers.js';
 import type { PersonaPool } from './pool.js';
 
-/** The part of a {@link PersonaPool} the HTTP core uses. */
-export type PoolAccess = Pick<PersonaPool, 'snapshot' | 'replace'>;
+/**
+ * The part of a {@link PersonaPool} the HTTP core uses: `snapshot` and `replace`, and `changes` to
+ * hold a GET asked to wait (`Prefer: wait=N`); without `changes`, such a GET is answered at once.
+ */
+export type PoolAccess = Pick<PersonaPool, 'snapshot' | 'replace'> & Partial<Pick<PersonaPool, 'changes'>>;
 
 /** What `listPersonas` needs. */
 export interface ListPersonasRequest {
@@ -31,6 +34,11 @@ export interface PersonasHandlerOptions {
    * the pool's own default `maxBytes`. A body passed already parsed (`body`) is the host's to cap.
    */
   readonly maxBodyBytes?: number | undefined;
+  /**
+   * The longest a GET with `If-None-Match` and `Prefer: wait=N` is held while the pool is unchanged,
+   * in seconds (a whole number up to 2,147,483). Default 30; 0 answers every GET at once.
+   */
+  readonly maxWaitSeconds?: number | undefined;
 }
 
 /**
@@ -55,6 +63,8 @@ export interface PersonasRequest {
   readonly rawBody?: RawBody | undefined;
   /** node's `req.headers` (names in any case) or a fetch `Headers` object. */
   readonly headers?: RequestHeaders | undefined;
+  /** Aborted when the client goes away: ends the hold of a GET asked to wait, which is then answered 304. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The answer to send: header names lower-case; `body` the JSON bytes (UTF-8), or null for none (304, HEAD). */

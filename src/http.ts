@@ -3,6 +3,7 @@ import { PersonaPoolError } from './errors.js';
 import { MAX_BODY_BYTES, readJsonBody } from './http-body.js';
 import { etagOf, headerValue, JSON_TYPE, taggedVersions } from './http-headers.js';
 import { forgetTurn, readThisTurn } from './http-read.js';
+import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOf } from './http-wait.js';
 import type {
   ListPersonasRequest,
   PersonasHandler,
@@ -35,7 +36,8 @@ function personasOf(body: unknown): unknown[] {
 
 /**
  * The pool as it is on disk now, for a viewer or an admin. Always current: each call costs one
- * `stat`, so a change made by another process (a CLI import) shows at once.
+ * `stat`, so a change made by another process (a CLI import) shows at once (on a pool in watch mode,
+ * no `stat`, and the change shows once its event has been delivered: see docs/pool.md).
  *
  * @param request - The pool and the user.
  * @returns The snapshot: `{ path, personas, version, problem }`.
@@ -142,6 +144,8 @@ export const HANDLER_DEFAULTS = {
   requireIfMatch: false,
   /** 16 MiB, the pool's own default `maxBytes`: any pool the pool reads can be sent. */
   maxBodyBytes: MAX_BODY_BYTES,
+  /** Thirty seconds: a GET asked to wait (`Prefer: wait=N`) is held at most this long. */
+  maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS,
 } as const satisfies Required<Omit<PersonasHandlerOptions, 'pool'>>;
 
 function invalidOption(message: string): PersonaPoolError {
@@ -169,17 +173,19 @@ function checkOptions(options: PersonasHandlerOptions): void {
  * back `{ status, headers, body }`. GET and HEAD need a viewer (or admin), PUT an admin; any other
  * method gets 405. The handler never rejects: errors become `{ "detail": "..." }` with their
  * status, and an unexpected exception a 500 "Internal error" (logged through `debug`, namespace
- * `persona-pool:http`). See docs/http.md.
+ * `persona-pool:http`). A GET with a matching `If-None-Match` and `Prefer: wait=N` is held until
+ * the pool changes (200) or N seconds pass (304), N capped by `maxWaitSeconds`; the request's
+ * `signal` ends the hold. See docs/http.md.
  *
- * @param options - The pool, `requireIfMatch` and `maxBodyBytes`; checked once, here. An option
- * left out or `undefined` takes its default ({@link HANDLER_DEFAULTS}).
+ * @param options - The pool, `requireIfMatch`, `maxBodyBytes` and `maxWaitSeconds`; checked once,
+ * here. An option left out or `undefined` takes its default ({@link HANDLER_DEFAULTS}).
  * @returns The handler.
  * @throws {PersonaPoolError} `INVALID_OPTION` for a missing pool or a malformed option.
  *
  * @example
  * ```ts
  * const handle = createPersonasHandler({ pool: new PersonaPool() });
- * const { status, headers, body } = await handle({ method: req.method, user, rawBody: req, headers: req.headers });
+ * const { status, headers, body } = await handle({ method: req.method, user, rawBody: req, headers: req.headers, signal });
  * res.writeHead(status, headers).end(body ?? undefined);
  * ```
  */
@@ -187,18 +193,19 @@ export function createPersonasHandler(options: PersonasHandlerOptions): Personas
   checkOptions(options);
   const { pool, requireIfMatch = HANDLER_DEFAULTS.requireIfMatch, maxBodyBytes = HANDLER_DEFAULTS.maxBodyBytes } = options;
   const settings: PersonasHandlerOptions = { pool, requireIfMatch, maxBodyBytes };
+  const maxWait = maxWaitOf(options.maxWaitSeconds);
   return function handlePersonas(request: PersonasRequest): Promise<PersonasResponse> {
-    return handle(settings, request);
+    return handle(settings, maxWait, request);
   };
 }
 
 /** One request, for both forms of the handler; GET is {@link listPersonas} inlined, with no `await`. */
-function handle(options: PersonasHandlerOptions, request: PersonasRequest): Promise<PersonasResponse> {
+function handle(options: PersonasHandlerOptions, maxWait: number, request: PersonasRequest): Promise<PersonasResponse> {
   try {
     const { method } = request;
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
-      const answer = readThisTurn(options.pool, request);
+      const answer = readThisTurn(options.pool, request, maxWait);
       return answer instanceof Promise ? answer.catch(failure) : Promise.resolve(answer);
     }
     if (method === 'PUT') return write(options, request).catch(failure);
@@ -212,7 +219,7 @@ function handle(options: PersonasHandlerOptions, request: PersonasRequest): Prom
  * The one-shot form of {@link createPersonasHandler}: the options and the request in one object.
  * Prefer the factory in a server, which checks the options once.
  *
- * @param request - The pool, `requireIfMatch`, `maxBodyBytes`, and the request.
+ * @param request - The pool, `requireIfMatch`, `maxBodyBytes`, `maxWaitSeconds`, and the request.
  * @returns The response; the promise never rejects for anything a client can cause.
  * @throws {PersonaPoolError} `INVALID_OPTION` for a missing pool or a malformed option.
  *
@@ -223,5 +230,5 @@ function handle(options: PersonasHandlerOptions, request: PersonasRequest): Prom
  */
 export function handlePersonasRequest(request: PersonasRequest & PersonasHandlerOptions): Promise<PersonasResponse> {
   checkOptions(request);
-  return handle(request, request);
+  return handle(request, maxWaitOf(request.maxWaitSeconds), request);
 }

@@ -17,6 +17,8 @@ export type { PersonaPoolOptions } from './pool-options.js';
 export type { OptionsInput } from './options.js';
 export type { ReadOptions, ReplaceOptions, ReplaceResult, UpdateFunction } from './pool.js';
 export type { HistoryEntry } from './history-names.js';
+export type { ChangesOptions } from './changes.js';
+export type { PoolListener } from './subscribers.js';
 export { codePointLength, EmailPersonaSchema, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from './schema.js';
 export type { CodePointsAction } from './schema.js';
 export type { EmailPersona, EmailPersonaInput, ReplyLatency, Tone } from './schema.js';

@@ -27,6 +27,12 @@ export interface PersonaPoolOptions {
   readonly lockWaitMs: number;
   /** How many replaced versions the history folder `<file>.history/` keeps. Default 20; 0 keeps none. */
   readonly historyLimit: number;
+  /**
+   * Watch mode: the path is resolved once, here, and cache hits are answered from memory with no
+   * syscall while a watch on the file's folder vouches for them. Default `false`: each read checks
+   * the file with one `stat`. See docs/pool.md, "Watch mode".
+   */
+  readonly watch: boolean;
 }
 
 /**
@@ -52,6 +58,8 @@ export const POOL_DEFAULTS = {
   lockWaitMs: 15_000,
   /** The last twenty versions replaced. */
   historyLimit: 20,
+  /** Off: each read checks the file with one `stat`. */
+  watch: false,
 } as const satisfies Omit<PersonaPoolOptions, 'env' | 'userPath'>;
 
 function checkOptions(options: PersonaPoolOptions): PersonaPoolOptions {
@@ -64,6 +72,9 @@ function checkOptions(options: PersonaPoolOptions): PersonaPoolOptions {
     if (typeof options[key] !== 'string' || options[key] === '') {
       throw new PersonaPoolError('INVALID_OPTION', `PersonaPool option ${key} must be a non-empty string`);
     }
+  }
+  if (typeof options.watch !== 'boolean') {
+    throw new PersonaPoolError('INVALID_OPTION', `PersonaPool option watch must be a boolean, got ${String(options.watch)}`);
   }
   return options;
 }

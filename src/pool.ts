@@ -6,6 +6,8 @@ import { PersonaPoolError, type RejectedPersona } from './errors.js';
 import { keepable, keepVersion, type Content, type Keeping } from './history.js';
 import type { HistoryEntry } from './history-names.js';
 import { keptEntries, listHistory } from './history-restore.js';
+import type { ChangesOptions } from './changes.js';
+import { Live } from './live.js';
 import { acquireLock, LockError, type HeldLock } from './lock.js';
 import { inspectPersonas } from './parse.js';
 import type { OptionsInput } from './options.js';
@@ -15,6 +17,7 @@ import { stampOf, unchanged, type Stamp } from './stamp.js';
 import type { EmailPersona } from './schema.js';
 import { recallValidation, type Validated } from './validated.js';
 import type { PersonaWarning } from './warnings.js';
+import type { PoolListener } from './subscribers.js';
 import { readPoolFile, readPoolFileSync, toSnapshot, writtenSnapshot, type FileRead, type PoolSnapshot } from './snapshot.js';
 import { refuseNonFile, writeFailed } from './write-errors.js';
 
@@ -58,11 +61,14 @@ interface CacheEntry {
   readonly snapshot: PoolSnapshot;
   /** The stamp of the handle the content was read from; undefined for the missing file. */
   readonly stamp: Stamp | undefined;
+  /** The watch generation the entry was last confirmed in (by a `stat`, a read or a write). */
+  checked: number;
 }
 
 /**
- * The persona pool file: cached reads that cost one `stat` when nothing changed, and locked,
- * atomic, durable writes. Pools share no state; use one per file.
+ * The persona pool file: cached reads that cost one `stat` when nothing changed (no syscall in watch
+ * mode, `{ watch: true }`), locked, atomic, durable writes, and subscriptions to its changes. Pools
+ * share no state; use one per file.
  *
  * @example
  * ```ts
@@ -77,13 +83,29 @@ export class PersonaPool {
   /** Whether cache hits check with the bigint `stat`: once a file's inode or device is too large for a number. */
   #bigintStat = false;
   #queue: Promise<unknown> = Promise.resolve();
+  /** In watch mode, the path resolved once, at construction. */
+  readonly #fixedPath: string | undefined;
+  readonly #live: Live;
 
   /**
    * @param options - Any of {@link PersonaPoolOptions}, each `undefined` meaning its default; checked once, here.
+   * With `watch: true`, the path is resolved here, once, and the watch starts.
    * @throws {PersonaPoolError} `INVALID_OPTION` for a malformed option.
    */
   constructor(options: OptionsInput<PersonaPoolOptions> = {}) {
     this.#options = poolOptions(options);
+    this.#fixedPath = this.#options.watch ? this.#locate().path : undefined;
+    const lastVersion = () => (this.#cache.get(this.#options.languageDefault)?.snapshot ?? this.snapshotSync()).version;
+    this.#live = new Live({ resolvePath: () => this.resolvePath(), snapshot: () => this.snapshot(), lastVersion }, this.#options.watch);
+  }
+
+  /**
+   * Whether reads are answered from memory: watch mode, its watcher running. False in stat mode, after
+   * a fallback (a folder missing, moved or replaced, a watcher error, a network file system: see
+   * docs/pool.md) and after {@link PersonaPool.close}.
+   */
+  get watching(): boolean {
+    return this.#live.watching;
   }
 
   /**
@@ -94,18 +116,23 @@ export class PersonaPool {
    * @returns The path.
    */
   resolvePath(): string {
-    return this.#locate().path;
+    return this.#fixedPath ?? this.#locate().path;
   }
 
   /**
-   * The pool now, with its version and any problem; cached, so an unchanged file costs one `stat`.
+   * The pool now, with its version and any problem; cached, so an unchanged file costs one `stat`
+   * (in watch mode, while the watch vouches for the cache, none).
    *
    * @param options - `languageDefault` for this call.
    * @returns The frozen snapshot.
    */
   snapshotSync(options: ReadOptions = {}): PoolSnapshot {
+    const language = this.#language(options);
+    const trusted = this.#trusted(language);
+    if (trusted !== undefined) return trusted;
+    const generation = this.#live.generation;
     const { path, stat } = this.#locate();
-    return this.#readSync(this.#language(options), path, stat);
+    return this.#readSync(language, path, stat, generation);
   }
 
   /**
@@ -117,8 +144,11 @@ export class PersonaPool {
    */
   async snapshot(options: ReadOptions = {}): Promise<PoolSnapshot> {
     const language = this.#language(options);
+    const trusted = this.#trusted(language);
+    if (trusted !== undefined) return trusted;
+    const generation = this.#live.generation;
     const { path, stat } = this.#locate();
-    return this.#hit(language, path, stat) ?? this.#store(language, path, await readPoolFile(path, this.#options.maxBytes));
+    return this.#hit(language, path, stat, generation) ?? this.#store(language, path, await readPoolFile(path, this.#options.maxBytes), generation);
   }
 
   /**
@@ -133,17 +163,21 @@ export class PersonaPool {
   }
 
   /**
-   * Like {@link PersonaPool.loadSync}; a cache hit costs one synchronous `stat` and no thread-pool round trip.
+   * Like {@link PersonaPool.loadSync}; a cache hit costs one synchronous `stat` (none in watch mode)
+   * and no thread-pool round trip.
    *
    * @param options - `languageDefault` for this call.
    * @returns The personas.
    */
   async load(options: ReadOptions = {}): Promise<readonly EmailPersona[]> {
     const language = this.#language(options);
+    const trusted = this.#trusted(language);
+    if (trusted !== undefined) return trusted.personas;
+    const generation = this.#live.generation;
     const { path, stat } = this.#locate();
-    const hit = this.#hit(language, path, stat);
+    const hit = this.#hit(language, path, stat, generation);
     if (hit) return hit.personas;
-    return this.#store(language, path, await readPoolFile(path, this.#options.maxBytes)).personas;
+    return this.#store(language, path, await readPoolFile(path, this.#options.maxBytes), generation).personas;
   }
 
   /**
@@ -216,36 +250,103 @@ export class PersonaPool {
     this.#cache.clear();
   }
 
+  /**
+   * Calls `listener` with the pool's new snapshot (default language) each time its content changes:
+   * in order, once per version, never for a write that left the content equal. Writes through this
+   * pool are told at once; others when their event arrives (in stat mode, the first subscriber
+   * starts a watch of its own, stopped when the last one leaves). A listener that throws is logged
+   * through `debug` and the others are still called. See docs/pool.md, "Subscriptions".
+   *
+   * @param listener - Called with each new snapshot.
+   * @returns The function that ends this subscription.
+   *
+   * @example
+   * ```ts
+   * const unsubscribe = pool.subscribe((snapshot) => replan(snapshot.personas));
+   * ```
+   */
+  subscribe(listener: PoolListener): () => void {
+    return this.#live.subscribe(listener);
+  }
+
+  /**
+   * The pool's new snapshots as an async iterator, subscribed from this call: the same versions as
+   * {@link PersonaPool.subscribe}, but coalesced, so a consumer slower than the changes gets the
+   * latest snapshot when it asks, never a queue. Ends cleanly when `signal` aborts, on `break`, or on
+   * {@link PersonaPool.close}.
+   *
+   * @param options - `signal`: ends the iteration.
+   * @returns The iterator.
+   *
+   * @example
+   * ```ts
+   * for await (const snapshot of pool.changes({ signal })) render(snapshot);
+   * ```
+   */
+  changes(options: ChangesOptions = {}): AsyncIterableIterator<PoolSnapshot> {
+    return this.#live.changes(options);
+  }
+
+  /**
+   * Stops watching and ends every subscription and iterator; the pool still reads (each read with a
+   * `stat`) and writes. Idempotent. A pool that is never closed does not keep the process alive.
+   *
+   * @returns Once done.
+   */
+  close(): Promise<void> {
+    return this.#live.close();
+  }
+
+  /**
+   * {@link PersonaPool.close}, for `await using pool = new PersonaPool({ watch: true })`.
+   *
+   * @returns Once closed.
+   */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
   #language(options: ReadOptions): string {
     return options.languageDefault ?? this.#options.languageDefault;
   }
 
   #locate(): { path: string; stat: Stat } {
-    return locatePool(this.#options, this.#bigintStat);
+    const fixed = this.#fixedPath;
+    return fixed === undefined ? locatePool(this.#options, this.#bigintStat) : { path: fixed, stat: statOf(fixed, this.#bigintStat) };
   }
 
-  #hit(language: string, path: string, stat: Stat): PoolSnapshot | undefined {
+  /** The cached snapshot when events vouch for it (watch mode): no syscall. */
+  #trusted(language: string): PoolSnapshot | undefined {
+    const trusted = this.#live.trusted;
+    if (trusted === -1) return undefined;
     const entry = this.#cache.get(language);
-    if (entry === undefined || entry.snapshot.path !== path || stat instanceof Error) return undefined;
-    return unchanged(entry.stamp, stat) ? entry.snapshot : undefined;
+    return entry?.checked === trusted ? entry.snapshot : undefined;
+  }
+
+  /** The cached snapshot when `stat` shows its file unchanged; confirmed in `generation`, taken before the `stat`. */
+  #hit(language: string, path: string, stat: Stat, generation: number): PoolSnapshot | undefined {
+    const entry = this.#cache.get(language);
+    if (entry === undefined || entry.snapshot.path !== path || stat instanceof Error || !unchanged(entry.stamp, stat)) return undefined;
+    entry.checked = generation;
+    return entry.snapshot;
   }
 
   /** Caches a snapshot with the stamp of its content; a stamp numbers cannot hold switches the pool to bigint `stat`s. */
-  #remember(language: string, snapshot: PoolSnapshot, stats: BigIntStats | undefined): void {
+  #remember(language: string, snapshot: PoolSnapshot, stats: BigIntStats | undefined, checked: number): void {
     const stamp = stats === undefined ? undefined : stampOf(stats);
     if (stamp?.numbers === null) this.#bigintStat = true;
-    this.#cache.set(language, { snapshot, stamp });
+    this.#cache.set(language, { snapshot, stamp, checked });
   }
 
-  #store(language: string, path: string, read: FileRead): PoolSnapshot {
+  #store(language: string, path: string, read: FileRead, generation: number): PoolSnapshot {
     const snapshot = toSnapshot(path, read, language);
     if (read.kind === 'failed') this.#cache.delete(language);
-    else this.#remember(language, snapshot, read.kind === 'read' ? read.stats : undefined);
+    else this.#remember(language, snapshot, read.kind === 'read' ? read.stats : undefined, generation);
     return snapshot;
   }
 
-  #readSync(language: string, path: string, stat: Stat): PoolSnapshot {
-    return this.#hit(language, path, stat) ?? this.#store(language, path, readPoolFileSync(path, this.#options.maxBytes));
+  #readSync(language: string, path: string, stat: Stat, generation: number): PoolSnapshot {
+    return this.#hit(language, path, stat, generation) ?? this.#store(language, path, readPoolFileSync(path, this.#options.maxBytes), generation);
   }
 
   /** Runs the writes of this pool one after another, in call order, whatever each one's outcome. */
@@ -272,7 +373,9 @@ export class PersonaPool {
       // The personas just validated are what the file will hold: hashed and frozen while the disk
       // syncs, and cached as they are, not parsed again.
       const { stats: written, made: snapshot } = await this.#write(path, target, bytes, lock, content, () => writtenSnapshot(path, personas, bytes));
-      this.#remember(this.#options.languageDefault, snapshot, written);
+      // A new generation: a read that began before this write cannot leave its older content vouched for.
+      this.#remember(this.#options.languageDefault, snapshot, written, this.#live.advance());
+      this.#live.written(snapshot);
       log('replaced %s: %d personas, %d rejected', path, snapshot.personas.length, rejected.length);
       return { path, personas: snapshot.personas, rejected, warnings, version: snapshot.version };
     } finally {
@@ -282,10 +385,11 @@ export class PersonaPool {
 
   /** Under the lock: the pool now, and what of it the history can keep; a path that is not a regular file is refused. */
   #current(path: string): { snapshot: PoolSnapshot; content: Content | null } {
+    const generation = this.#live.generation; // taken before the stat, as every read takes it
     const stat = statOf(path, this.#bigintStat);
     refuseNonFile(path, stat, this.#options);
     const { languageDefault } = this.#options;
-    const snapshot = this.#readSync(languageDefault, path, stat);
+    const snapshot = this.#readSync(languageDefault, path, stat, generation);
     return { snapshot, content: keepable(snapshot, this.#cache.get(languageDefault)?.stamp?.stats) };
   }
 

@@ -170,6 +170,27 @@ describe.each([
       expect(answer.text).toBe('');
     });
 
+    it('holds a GET asked to wait (Prefer: wait=1) while the pool is unchanged, then answers 304', async () => {
+      const etag = (await call(server.url, { role: 'viewer' })).headers.get('etag') ?? '';
+      const answer = await call(server.url, { role: 'viewer', headers: { 'If-None-Match': etag, Prefer: 'wait=1' } });
+      expect(answer.status).toBe(304);
+      expect(answer.headers.get('preference-applied')).toBe('wait=1');
+    });
+
+    it('releases a held GET with the new pool when an admin writes', async () => {
+      const etag = (await call(server.url, { role: 'viewer' })).headers.get('etag') ?? '';
+      const waiting = call(server.url, { role: 'viewer', headers: { 'If-None-Match': etag, Prefer: 'wait=30' } });
+      // Time for the GET to reach the handler (no duration is asserted: a GET that came after the
+      // write would be answered 200 at once, without Preference-Applied, and fail below).
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const put = await call(server.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] } });
+      const answer = await waiting;
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('preference-applied')).toBe('wait=30');
+      expect(answer.headers.get('etag')).toBe(put.headers.get('etag'));
+      expect(answer.json.personas).toEqual([expect.objectContaining(BOB)]);
+    });
+
     it('answers 412 to a stale If-Match, and writes with the current one', async () => {
       const etag = (await call(server.url, { role: 'viewer' })).headers.get('etag') ?? '';
       const stale = await call(server.url, { method: 'PUT', role: 'admin', body: { personas: [BOB] }, headers: { 'If-Match': '"stale"' } });

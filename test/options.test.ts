@@ -136,6 +136,17 @@ const POOL_ROWS: readonly Row[] = [
       return (await pool.history()).length;
     },
   },
+  {
+    option: 'watch',
+    expected: false,
+    other: true,
+    probe: async (options) => {
+      const pool = new PersonaPool({ path: poolFile().file, ...options });
+      const watching = pool.watching;
+      await pool.close();
+      return watching;
+    },
+  },
 ];
 
 afterEach(() => {
@@ -180,6 +191,7 @@ describe('PersonaPool options set to undefined', () => {
       lockStaleMs: undefined,
       lockWaitMs: undefined,
       historyLimit: undefined,
+      watch: undefined,
     };
     expect(new PersonaPool(all).resolvePath()).toBe(new PersonaPool().resolvePath());
     expect(new PersonaPool(undefined).resolvePath()).toBe(new PersonaPool({}).resolvePath());

@@ -1,6 +1,7 @@
-// Rows 7–8: requests/s through handlePersonasRequest mounted on node:http, against a bare node:http
-// handler answering the same bytes from constants. Server in a child process, autocannon here;
-// same settings for both, runs alternating (bare, ours, ours, bare…), medians of the rounds.
+// Rows 7, 8 and 11: requests/s through handlePersonasRequest mounted on node:http, against a bare
+// node:http handler answering the same bytes from constants (row 7) or the same behind one `await`
+// (rows 8 and 11). Server in a child process, autocannon here; same settings for all, runs
+// alternating (bare, ours, …; then …, ours, bare), medians of the rounds.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -40,25 +41,29 @@ async function requestsPerSecond(port, headers, status, duration) {
 
 /**
  * Alternating runs of the servers named (each round in the other order: A B, B A…); the medians of
- * their requests/s, ours against bare, plus, for each other name, its ratio to bare.
+ * their requests/s by name.
  */
-async function compare(ports, headers, status, { rounds, duration, names = ['bare', 'ours'] }) {
+async function medians(ports, headers, status, { rounds, duration, names }) {
   const rates = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < rounds; round++) {
     for (const name of round % 2 === 0 ? names : [...names].reverse()) {
       rates[name].push(await requestsPerSecond(ports[name], headers, status, duration));
     }
   }
-  const [ours, base] = [median(rates.ours), median(rates.bare)];
-  const others = names.filter((name) => name !== 'ours' && name !== 'bare').map((name) => [name, median(rates[name]) / base]);
-  return { ours, base, ratio: ours / base, rounds, ...Object.fromEntries(others) };
+  return Object.fromEntries(names.map((name) => [name, median(rates[name])]));
+}
+
+/** A row: `subject` against `baseline`, by their medians, and every median measured with them. */
+function versus(rates, subject, baseline, rounds) {
+  return { ours: rates[subject], base: rates[baseline], ratio: rates[subject] / rates[baseline], rounds, rates };
 }
 
 /**
- * Runs rows 7 (GET, 200) and 8 (GET with a matching If-None-Match, 304).
+ * Runs rows 7 (GET, 200, against bare), 8 (GET with a matching If-None-Match, 304, against bare
+ * behind one `await`) and 11 (the same 304 on a watch-mode pool, against the same reference).
  *
  * @param options - `rounds` per row, `duration` of each run in seconds, `launcher` of the server.
- * @returns `{ 7: {...}, 8: {...} }`.
+ * @returns `{ 7: {...}, 8: {...}, 11: {...} }`; each with the medians of every server it ran (`rates`).
  */
 export async function httpRows({ rounds = 5, duration = 2, launcher = [] } = {}) {
   const dir = fs.mkdtempSync(join(os.tmpdir(), 'persona-pool-bench-'));
@@ -66,17 +71,16 @@ export async function httpRows({ rounds = 5, duration = 2, launcher = [] } = {})
   fs.writeFileSync(file, personasText(50));
   const server = await startServer(file, launcher);
   try {
-    const ports = { ours: server.ours, bare: server.bare, awaited: server.awaited, memory: server.memory };
+    const ports = { ours: server.ours, bare: server.bare, awaited: server.awaited, memory: server.memory, watch: server.watch };
     const fresh = { 'if-none-match': server.etag };
-    // Warm-up: both servers, both paths, not counted.
+    // Warm-up: every server, both paths, not counted.
     for (const port of [ports.bare, ports.ours]) await requestsPerSecond(port, {}, 200, 1);
-    for (const port of [ports.bare, ports.ours, ports.awaited, ports.memory]) await requestsPerSecond(port, fresh, 304, 1);
-    return {
-      7: await compare(ports, {}, 200, { rounds, duration }),
-      // For the findings, not the verdict: the bare handler behind one `await` (the least any
-      // promise-returning handler costs), and ours on a pool held in memory (ours without the stat).
-      8: await compare(ports, fresh, 304, { rounds, duration, names: ['bare', 'ours', 'awaited', 'memory'] }),
-    };
+    for (const port of Object.values(ports)) await requestsPerSecond(port, fresh, 304, 1);
+    const row7 = await medians(ports, {}, 200, { rounds, duration, names: ['bare', 'ours'] });
+    // The bare handler behind one `await` is the least any promise-returning handler costs: rows 8
+    // and 11 are measured against it. Bare, and ours on a pool held in memory, are for the findings.
+    const row8 = await medians(ports, fresh, 304, { rounds, duration, names: ['bare', 'ours', 'awaited', 'memory', 'watch'] });
+    return { 7: versus(row7, 'ours', 'bare', rounds), 8: versus(row8, 'ours', 'awaited', rounds), 11: versus(row8, 'watch', 'awaited', rounds) };
   } finally {
     server.child.removeAllListeners('exit');
     server.child.kill();

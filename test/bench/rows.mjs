@@ -1,4 +1,4 @@
-// Rows 1–6, one per process (`node --expose-gc rows.mjs <row>`), so no row inherits another's JIT
+// Rows 1–6 and 10, one per process (`node --expose-gc rows.mjs <row>`), so no row inherits another's JIT
 // state or heap. Prints the row's figures as JSON on stdout.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -86,6 +86,16 @@ const ROWS = {
     // For the findings, not the verdict: what the protocol issue 3 requires costs by itself.
     const protocol = await interleave({ fn: () => writeDurably(join(dir, 'protocol.json'), bytes), async: true }, baseline, { rounds: 15, warmup: 20, iterations: 5 });
     return { ...row, protocol: protocol.ratio };
+  },
+  // Watch mode: a loadSync() hit answered from memory, against a plain fs.statSync of the same file.
+  10: async () => {
+    fs.writeFileSync(file, personasText(50));
+    const pool = new PersonaPool({ path: file, watch: true });
+    if (!pool.watching || pool.loadSync().length !== 50) throw new Error('row 10 needs a watched pool of 50 valid personas');
+    const row = await interleave({ fn: () => pool.loadSync() }, plainStat, { rounds: 41, warmup: 5, iterations: 2000 });
+    if (!pool.watching) throw new Error('the pool of row 10 fell back to stat mode while measured');
+    await pool.close();
+    return row;
   },
 };
 

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { httpRows } from './http.mjs';
+import { longPollRow, propagationRow } from './live.mjs';
 import { renderReport, renderTable } from './report.mjs';
 import { writersRow } from './writers.mjs';
 
@@ -13,7 +14,7 @@ const DOC = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
 const started = process.hrtime.bigint();
 const loadAtStart = os.loadavg();
 
-/** One of rows 1–6, in a fresh `node --expose-gc` process. */
+/** One of rows 1–6 and 10, in a fresh `node --expose-gc` process. */
 function isolatedRow(row) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', ROWS_SCRIPT, String(row)], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -36,11 +37,11 @@ function pinning() {
 }
 
 const results = {};
-for (const row of [1, 2, 3, 4, 5, 6]) {
+for (const row of [1, 2, 3, 4, 5, 6, 10]) {
   process.stderr.write(`row ${row}…\n`);
   results[row] = await isolatedRow(row);
 }
-process.stderr.write('rows 7–8 (HTTP)…\n');
+process.stderr.write('rows 7, 8 and 11 (HTTP)…\n');
 const pinned = pinning();
 try {
   Object.assign(results, await httpRows({ rounds: 5, duration: 2, launcher: pinned?.server }));
@@ -49,6 +50,10 @@ try {
 }
 process.stderr.write('row 9 (processes)…\n');
 results[9] = await writersRow();
+process.stderr.write('row 12 (propagation)…\n');
+results[12] = await propagationRow();
+process.stderr.write('row 13 (1,000 held GETs)…\n');
+results[13] = await longPollRow();
 
 const machine = {
   cpu: os.cpus()[0]?.model.trim() ?? 'unknown',

@@ -1,8 +1,9 @@
-// The HTTP server of rows 7–8, in its own process: `node server.mjs <file>`. It listens on four
-// loopback ports, `ours` (handlePersonasRequest on the pool of <file>), `bare` (a node:http
-// handler answering the same status, headers and bytes from constants), and two references:
-// `awaited` (bare behind one `await`) and `memory` (ours on a pool held in memory, so no `stat`).
-// It prints `{ ours, bare, awaited, memory, etag }` once all listen.
+// The HTTP server of rows 7, 8 and 11, in its own process: `node server.mjs <file>`. It listens on
+// five loopback ports, `ours` (handlePersonasRequest on the pool of <file>), `bare` (a node:http
+// handler answering the same status, headers and bytes from constants), `awaited` (bare behind one
+// `await`, the reference of rows 8 and 11), `watch` (ours on a watch-mode pool of <file>, row 11) and
+// `memory` (ours on a pool held in memory, so no `stat`: a reference for the findings).
+// It prints `{ ours, bare, awaited, memory, watch, etag }` once all listen.
 import http from 'node:http';
 import { handlePersonasRequest, PersonaPool } from '../../dist/index.js';
 
@@ -48,5 +49,8 @@ const listen = (handler) =>
 
 // A clean exit on SIGTERM, so `node --cpu-prof server.mjs` writes its profile.
 process.on('SIGTERM', () => process.exit(0));
-const ports = { ours: await listen(mount(pool)), bare: await listen(bare), awaited: await listen(awaited), memory: await listen(mount(memory)) };
+/** Watch mode: hits answered from memory while a watch on the folder vouches for them. */
+const watched = new PersonaPool({ path: file, watch: true });
+if (!watched.watching) throw new Error('the bench folder cannot be watched');
+const ports = { ours: await listen(mount(pool)), bare: await listen(bare), awaited: await listen(awaited), memory: await listen(mount(memory)), watch: await listen(mount(watched)) };
 process.stdout.write(`${JSON.stringify({ ...ports, etag: ETAG })}\n`);

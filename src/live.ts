@@ -1,0 +1,206 @@
+import createDebug from 'debug';
+import { ChangeIterator, type ChangesOptions } from './changes.js';
+import type { PoolSnapshot } from './snapshot.js';
+import { listenerSubscriber, Subscribers, type PoolListener, type Subscriber } from './subscribers.js';
+import { FolderWatch } from './watcher.js';
+
+const log = createDebug('persona-pool:watch');
+
+/** What {@link Live} needs of its pool. */
+export interface LiveSource {
+  /** The pool file now: fixed in watch mode, resolved again in stat mode. */
+  resolvePath(): string;
+  /** The pool now, in its default language, checked against the disk unless events vouch for it. */
+  snapshot(): Promise<PoolSnapshot>;
+  /** The version the pool last served in its default language, or the current one if none. */
+  lastVersion(): string;
+}
+
+/**
+ * The live side of one pool: the folder watch, the generation that tells which cache entries events
+ * still vouch for, and the subscribers, told of each new version.
+ *
+ * A cache entry confirmed (by a `stat` or a read) in the current generation is served with no
+ * syscall while {@link Live.trusted} is that generation: only in watch mode, while the watcher runs.
+ * Every event for the file, every periodic check and every write through the pool starts a new generation.
+ */
+export class Live {
+  readonly #source: LiveSource;
+  readonly #watchMode: boolean;
+  readonly #subscribers = new Subscribers();
+  #watch: FolderWatch | undefined;
+  #generation = 0;
+  #trusted = -1;
+  #fellBack = false;
+  #closed = false;
+  #checking: Promise<void> | undefined;
+  #again = false;
+
+  /**
+   * @param source - The pool.
+   * @param watchMode - Whether reads are answered from memory while the watcher runs.
+   */
+  constructor(source: LiveSource, watchMode: boolean) {
+    this.#source = source;
+    this.#watchMode = watchMode;
+    this.#keepWatch();
+  }
+
+  /** The generation an entry must have been confirmed in to be served with no syscall; -1: none is. */
+  get trusted(): number {
+    return this.#trusted;
+  }
+
+  /** The current generation: what a read records on the entry it confirms. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Whether reads are answered from memory: watch mode, the watcher running, the pool open. */
+  get watching(): boolean {
+    return this.#trusted !== -1;
+  }
+
+  /**
+   * A write through the pool: starts a new generation, which the written entry is confirmed in.
+   *
+   * @returns The new generation.
+   */
+  advance(): number {
+    this.#generation++;
+    this.#trust();
+    return this.#generation;
+  }
+
+  /**
+   * A write through the pool put `snapshot` in the file: the subscribers hear of it at once.
+   *
+   * @param snapshot - What was written.
+   */
+  written(snapshot: PoolSnapshot): void {
+    this.#subscribers.notify(snapshot);
+  }
+
+  /**
+   * Subscribes a listener.
+   *
+   * @param listener - Called with each new version.
+   * @returns The unsubscribe function.
+   */
+  subscribe(listener: PoolListener): () => void {
+    const unsubscribe = this.#add(listenerSubscriber(listener));
+    return unsubscribe ?? (() => undefined);
+  }
+
+  /**
+   * An iterator of new versions, subscribed at once.
+   *
+   * @param options - `signal` ends it.
+   * @returns The iterator.
+   */
+  changes(options: ChangesOptions): ChangeIterator {
+    return new ChangeIterator((subscriber) => this.#add(subscriber), options.signal);
+  }
+
+  /**
+   * Stops watching and ends every subscription; waits for a check under way.
+   *
+   * @returns Once done.
+   */
+  async close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#subscribers.close();
+      this.#keepWatch();
+      this.#trust();
+    }
+    await this.#checking;
+  }
+
+  #add(subscriber: Subscriber): (() => void) | undefined {
+    if (this.#closed) return undefined;
+    const first = this.#subscribers.size === 0;
+    const remove = this.#subscribers.add(subscriber);
+    if (first) this.#begin();
+    return () => {
+      if (remove()) this.#keepWatch();
+    };
+  }
+
+  /** The first subscriber: watch (in stat mode), take what the pool last served as known, and look at once for a change since. */
+  #begin(): void {
+    this.#keepWatch();
+    this.#subscribers.know(this.#source.lastVersion());
+    this.#check();
+  }
+
+  /** Starts the watch when needed (watch mode, or a subscriber), stops it when not. */
+  #keepWatch(): void {
+    const needed = !this.#closed && ((this.#watchMode && !this.#fellBack) || this.#subscribers.size > 0);
+    if (needed && this.#watch === undefined) this.#startWatch();
+    else if (!needed && this.#watch !== undefined) {
+      log('stopped watching %s', this.#watch.path);
+      this.#watch.close();
+      this.#watch = undefined;
+    }
+  }
+
+  #startWatch(): void {
+    const watch = new FolderWatch(this.#source.resolvePath(), { changed: () => this.#changed(), failed: (reason) => this.#failed(reason) });
+    this.#watch = watch;
+    const failure = watch.start();
+    if (failure === undefined) {
+      log('watching %s', watch.path);
+      this.#changed();
+    } else {
+      this.#failed(failure);
+    }
+  }
+
+  #failed(reason: string): void {
+    const path = this.#watch?.path;
+    if (this.#watchMode && !this.#fellBack) {
+      this.#fellBack = true;
+      log('watch mode off for %s, each read checks the file with a stat again: %s', path, reason);
+    } else {
+      log('no events for %s, a check every second serves the subscribers: %s', path, reason);
+    }
+    this.#changed();
+    this.#keepWatch();
+  }
+
+  /** An event, a periodic check, a start or a failure: nothing confirmed before is vouched for any more. */
+  #changed(): void {
+    this.#generation++;
+    this.#trust();
+    if (this.#subscribers.size > 0) this.#check();
+  }
+
+  #trust(): void {
+    const trusting = this.#watchMode && !this.#fellBack && !this.#closed && this.#watch?.healthy === true;
+    this.#trusted = trusting ? this.#generation : -1;
+  }
+
+  /** Reads the pool and tells the subscribers of a new version; one check at a time, again if asked meanwhile. */
+  #check(): void {
+    if (this.#checking !== undefined) this.#again = true;
+    else this.#checking = this.#checkUntilQuiet();
+  }
+
+  async #checkUntilQuiet(): Promise<void> {
+    try {
+      do {
+        this.#again = false;
+        const told = this.#subscribers.told;
+        const snapshot = await this.#source.snapshot();
+        // A version told meanwhile (a write through the pool) may be newer than this read: read again.
+        if (this.#subscribers.told !== told) this.#again = true;
+        else if (!this.#closed) this.#subscribers.notify(snapshot);
+      } while (this.#again && !this.#closed && this.#subscribers.size > 0);
+    } catch (error) {
+      log('checking the persona pool failed: %O', error);
+    } finally {
+      this.#checking = undefined;
+    }
+  }
+}
