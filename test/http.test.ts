@@ -526,7 +526,7 @@ describe('PUT with rawBody', () => {
 
 describe('options', () => {
   it('has its defaults in HANDLER_DEFAULTS', () => {
-    expect(HANDLER_DEFAULTS).toEqual({ requireIfMatch: false, maxBodyBytes: 16 * 1024 * 1024 });
+    expect(HANDLER_DEFAULTS).toEqual({ requireIfMatch: false, maxBodyBytes: 16 * 1024 * 1024, maxWaitSeconds: 30 });
   });
 
   /** The two forms of the handler on the pool at `path`, with `options`. */
