@@ -11,7 +11,7 @@ const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', `${root}.config/tsconfig.build.json`], { stdio: 'inherit' });
 
 const { toJsonSchema } = await import('@valibot/to-json-schema');
-const { EmailPersonaSchema, PYTHON_WHITESPACE } = await import(`${dist}schema.js`);
+const { EmailPersonaSchema, PYTHON_WHITESPACE } = await import(`${dist}persona/schema.js`);
 
 const persona = toJsonSchema(EmailPersonaSchema, {
   typeMode: 'input',

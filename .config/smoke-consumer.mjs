@@ -69,7 +69,7 @@ try {
 assert.equal(schema.type, 'array');
 assert.equal(schema.items.type, 'object');
 assert.deepEqual([...schema.items.required].sort(), ['email', 'name', 'role']);
-await assert.rejects(import('persona-pool/dist/parse.js'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+await assert.rejects(import('persona-pool/dist/persona/parse.js'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
 console.log('esm ok');
 `;
 

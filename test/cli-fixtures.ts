@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SpawnOptions } from 'node:child_process';
-import { main } from '../src/cli.js';
+import { main } from '../src/cli/main.js';
 import { runNode, tempDir } from './helpers.js';
 
 /** The built executable, as package.json's "bin" names it. */

@@ -1,9 +1,9 @@
-// Every option a command accepts (the parser's option table in src/cli.ts) is in its --help, in its
+// Every option a command accepts (the parser's option table in src/cli/main.ts) is in its --help, in its
 // usage line, and in the synopsis of docs/cli.md; so an option cannot be added without its words.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OPTIONS } from '../src/cli.js';
-import { COMMAND_HELP, COMMANDS, PROGRAM_HELP } from '../src/cli-help.js';
+import { OPTIONS } from '../src/cli/main.js';
+import { COMMAND_HELP, COMMANDS, PROGRAM_HELP } from '../src/cli/help.js';
 import { runMain } from './cli-fixtures.js';
 
 const SYNOPSIS = (() => {

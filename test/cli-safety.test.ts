@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { main } from '../src/cli.js';
+import { main } from '../src/cli/main.js';
 import { PersonaPool } from '../src/index.js';
 import { BAD_EMAIL, BIN, runBin, runMain, SAMPLE, sandbox, type Run, type Runner, type Sandbox } from './cli-fixtures.js';
 import { persona } from './helpers.js';

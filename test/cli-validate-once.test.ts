@@ -2,14 +2,14 @@
 // takes that validation instead of making its own. A counter around inspectPersonas proves it.
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type * as Parse from '../src/parse.js';
+import type * as Parse from '../src/persona/parse.js';
 import { PersonaPool } from '../src/index.js';
 import { BAD_EMAIL, runMain, SAMPLE, sandbox, type Sandbox } from './cli-fixtures.js';
 import { persona } from './helpers.js';
 
 const validated = vi.hoisted(() => ({ calls: 0, entries: 0 }));
 
-vi.mock('../src/parse.js', async (importOriginal) => {
+vi.mock('../src/persona/parse.js', async (importOriginal) => {
   const real = await importOriginal<typeof Parse>();
   const inspectPersonas: typeof real.inspectPersonas = (raw, options) => {
     const inspection = real.inspectPersonas(raw, options);

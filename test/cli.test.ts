@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import lockfile from 'proper-lockfile';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { processIo } from '../src/cli-io.js';
-import { describeWarnings } from '../src/cli-report.js';
+import { processIo } from '../src/cli/io.js';
+import { describeWarnings } from '../src/cli/report.js';
 import { inspectPersonas, PersonaPool } from '../src/index.js';
 import { BAD_EMAIL, BIN, NO_NAME, runBin, runMain, SAMPLE, sandbox, type Run, type Runner, type Sandbox } from './cli-fixtures.js';
 import { AS_UNPRIVILEGED, persona } from './helpers.js';
@@ -539,7 +539,7 @@ describe('main() only', () => {
 
   it('reports anything thrown, even a non-Error, as exit 1', async () => {
     const io = { stdout: { write: () => { throw 'stdout is gone'; } }, stderr: { write: vi.fn() }, env: box.env, isTTY: false };
-    const { main } = await import('../src/cli.js');
+    const { main } = await import('../src/cli/main.js');
     expect(await main(['path'], io)).toBe(1);
     expect(io.stderr.write).toHaveBeenCalledWith('error: stdout is gone\n');
   });

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { createPersonasHandler, type PoolAccess, type RequestHeaders } from '../src/index.js';
 // headerValue and taggedVersions are internal: reached through the handler, and tested here against
 // the straightforward forms they replaced (Object.entries/filter/flatMap, split/map/regex/filter).
-import { headerValue, taggedVersions } from '../src/http-headers.js';
-import type { PoolSnapshot } from '../src/snapshot.js';
+import { headerValue, taggedVersions } from '../src/http/headers.js';
+import type { PoolSnapshot } from '../src/pool/snapshot.js';
 import { VIEWER } from './http-fixtures.js';
 
 type HeaderRecord = Record<string, string | readonly string[] | undefined>;

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inspectPersonas } from '../src/index.js';
 // locateJsonError is internal: it is reached through inspectPersonas, and tested here on its own.
-import { locateJsonError } from '../src/json-error.js';
+import { locateJsonError } from '../src/persona/json-error.js';
 
 /** What locateJsonError says about a text that JSON.parse rejects. */
 function locate(text: string) {

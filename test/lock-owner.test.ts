@@ -6,8 +6,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isPersonaPoolError, PersonaPool } from '../src/index.js';
-import { acquireLock } from '../src/lock.js';
-import { claimLock, OWNER_FILE, readOwner, removeDeadOwnersLock, thisProcess } from '../src/lock-owner.js';
+import { acquireLock } from '../src/stores/file/lock.js';
+import { claimLock, OWNER_FILE, readOwner, removeDeadOwnersLock, thisProcess } from '../src/stores/file/lock-owner.js';
 
 /** The folder's entries, sorted, but `kept` (the pool's history, which replaces legitimately fill). */
 function entriesBut(dir: string, kept: string): string[] {

@@ -3,12 +3,12 @@
 // process gives v.safeParse's answers, and the broken path is never called again.
 import * as v from 'valibot';
 import { describe, expect, it, vi } from 'vitest';
-import type * as FastAccept from '../src/fast-accept.js';
+import type * as FastAccept from '../src/persona/fast-accept.js';
 import { EmailPersonaSchema, inspectPersonas, parsePersonas } from '../src/index.js';
 
 const calls = vi.hoisted(() => ({ count: 0 }));
 
-vi.mock('../src/fast-accept.js', async (importOriginal) => {
+vi.mock('../src/persona/fast-accept.js', async (importOriginal) => {
   const real = await importOriginal<typeof FastAccept>();
   // Accepts a tone valibot rejects, and answers the rest as the real one.
   const acceptPersona = (value: unknown, config: v.Config<v.BaseIssue<unknown>>) => {

@@ -4,8 +4,8 @@ import { format } from 'node:util';
 import createDebug from 'debug';
 import * as v from 'valibot';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { acceptPersona, REJECT, type Accept } from '../src/fast-accept.js';
-import { proveFastPath, SELF_CHECK_ENTRIES, selfCheck } from '../src/fast-self-check.js';
+import { acceptPersona, REJECT, type Accept } from '../src/persona/fast-accept.js';
+import { proveFastPath, SELF_CHECK_ENTRIES, selfCheck } from '../src/persona/fast-self-check.js';
 import { EmailPersonaSchema, inspectPersonas, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from '../src/index.js';
 
 /** v.safeParse's answer for each entry: the output with the language resolved, or the issues. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import lockfile from 'proper-lockfile';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
-import { fileKind, readBounded, readBoundedSync, readStreamBounded } from '../src/bounded-read.js';
+import { fileKind, readBounded, readBoundedSync, readStreamBounded } from '../src/stores/file/bounded-read.js';
 import { handlePersonasRequest, PersonaPool, type PersonaPoolError } from '../src/index.js';
 import { FIXTURES, persona, runNode, tempDir } from './helpers.js';
 

@@ -2,7 +2,7 @@ import fs, { type BigIntStats } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { stampOf, unchanged } from '../src/stamp.js';
+import { stampOf, unchanged } from '../src/stores/file/stamp.js';
 
 const dir = fs.mkdtempSync(join(os.tmpdir(), 'persona-pool-stamp-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -1,8 +1,8 @@
 // Warnings: accepted as the original accepts it, but probably a mistake. They never change what is accepted.
 import { describe, expect, it } from 'vitest';
-import { parseWorkWindow } from '../src/hours.js';
+import { parseWorkWindow } from '../src/persona/hours.js';
 import { inActiveHours, inspectPersonas, PERSONA_FIELDS, PERSONA_WARNING_CODES, type PersonaWarning } from '../src/index.js';
-import { editDistance, nearestName } from '../src/nearest.js';
+import { editDistance, nearestName } from '../src/persona/nearest.js';
 
 const ANN = { name: 'Ann Lee', email: 'ann@corp.example', role: 'CFO' };
 const BOB = { name: 'Bob Ray', email: 'bob@corp.example', role: 'SRE' };

@@ -190,7 +190,7 @@ Against the stat alone, \`loadSync()\` measured 1.00–1.08×: that is all the l
 this round the hit took the bigint \`stat\`, for the mtime in nanoseconds, and building a
 \`BigIntStats\` made that stat alone 1.12–1.26× the plain one, so row 1 landed between 1.05× and
 1.25×, at times over its 1.2× target (1.24× in one full run this round). The stamp now also holds the
-four fields as the plain \`stat\` gives them (src/stamp.ts; the mtime in ms as a double, exact to
+four fields as the plain \`stat\` gives them (src/stores/file/stamp.ts; the mtime in ms as a double, exact to
 about 0.25 µs), so a hit makes the plain \`stat\`: row 1 measured 1.03–1.11× over five runs, row 2
 1.16–1.22× over three. A file whose inode or device does not fit a number exactly switches its pool
 back to the bigint \`stat\`. The async \`load()\` checks with the same synchronous stat:
@@ -201,7 +201,7 @@ back to the bigint \`stat\`. The async \`load()\` checks with the same synchrono
 Before: 3.3× \`JSON.parse\` for 50 personas and 3.0–3.3× for 10,000 (a miss). A \`--cpu-prof\`: 32%
 garbage collection; \`v.safeParse\` allocates a dataset per field, and the lax-boolean union builds
 an issue for each option it tries before the one that matches (1.9 KB per persona). Fix
-(src/fast-accept.ts): a fast accept path that walks \`EmailPersonaSchema\` itself, read as data, and
+(src/persona/fast-accept.ts): a fast accept path that walks \`EmailPersonaSchema\` itself, read as data, and
 only answers "valid, and this is the output"; anything else goes to \`v.safeParse\`, which alone
 writes issues, so the schema stays the one source of truth (test/parse-fast-path.test.ts checks, on
 3,000 generated lists, that output, key order and rejected entries equal \`v.safeParse\`'s). After:
@@ -237,7 +237,7 @@ Before: 0.75× (200) and 0.53× (304). A \`--cpu-prof\` of the server: the handl
 a handler built per request, three promise layers, and for 200 the 16 KB string body that Node
 encoded to UTF-8 on every request, which the bare handler, sending a Buffer, does not. And the stat:
 a bare handler plus one bigint \`statSync\` alone is 0.70–0.85× of bare for 304. Fixes
-(src/http.ts, src/http-headers.ts): one pass over the headers; an If-None-Match equal to the ETag,
+(src/http/handler.ts, src/http/headers.ts): one pass over the headers; an If-None-Match equal to the ETag,
 its weak form or \`*\` matched before any parsing; replies (ETag, match strings, body) cached per
 snapshot; \`body\` is the JSON as UTF-8 bytes, encoded once per snapshot; the GETs handled in one
 turn of the event loop share one snapshot (every request read in that turn arrived before it was
@@ -252,7 +252,7 @@ inline, the same response): 0.93–0.94×. Ours: 0.83–0.85× before this round
 and 0.92× on a pool held in memory. Calling the handler four extra times in a request added only
 0.7 µs of server CPU (0.18 µs a call, as in-process), while the first call cost about 1.3 µs: what a
 request pays is mostly cache misses, so what counts is how much code and data it touches. Fixes
-(src/http-read.ts): the turn read last is kept in a variable (a \`WeakMap\` lookup only when
+(src/http/read.ts): the turn read last is kept in a variable (a \`WeakMap\` lookup only when
 several pools are served), with its reply, so a GET does one lookup, not two; an If-None-Match
 that is exactly one form of the ETag is read as node's \`req.headers\` has it, before the pass over
 all headers; the one-shot form checks its options without allocating. Our handler is now as cheap
@@ -287,7 +287,7 @@ of each write.
 ### Rows 10–11: watch mode
 
 A hit in watch mode is a \`Map\` lookup and one comparison of the entry's generation with the
-pool's (src/pool.ts, \`#trusted\`): 12–20 ns against 1.9–3.7 µs for the \`stat\`, 0.005–0.009× over
+pool's (src/pool/pool.ts, \`#trusted\`): 12–20 ns against 1.9–3.7 µs for the \`stat\`, 0.005–0.009× over
 eight runs, quiet host or busy (a watch-mode hit is 100–250 times cheaper than a stat-mode one). In
 stat mode that lookup is skipped at once (no generation is vouched for), so rows 1–2 did not move.
 
@@ -315,7 +315,7 @@ in some runs and missed in others.
 Row 13: a held request costs the server about 8 KiB of heap, of which about 4.6 KiB is node:http's
 own (the request, the response, the socket: the bare reference), and the rest the host's
 \`AbortController\` and its listener (the recipe's \`signal\`), the handler's promises, its timer (an
-\`unref\`'d \`setTimeout\`), and the pool's iterator (src/changes.ts: one object that is its own
+\`unref\`'d \`setTimeout\`), and the pool's iterator (src/pool/changes.ts: one object that is its own
 subscriber and its own abort listener). A change is read once for all the held requests (one check
 per change, not per request), and the 1,000 answers share one serialized body. Every run answered all
 1,000 with 200 and the new ETag; on a quiet host the server sent the last answer 38–78 ms after its

@@ -1,4 +1,4 @@
-import type { RejectedPersona } from './errors.js';
+import type { RejectedPersona } from '../errors.js';
 import { parseWorkWindow } from './hours.js';
 import { nearestName } from './nearest.js';
 import { PERSONA_FIELDS, type EmailPersona } from './schema.js';

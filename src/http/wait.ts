@@ -1,6 +1,6 @@
-import { PersonaPoolError } from './errors.js';
-import { headerValue, type RequestHeaders } from './http-headers.js';
-import type { PoolSnapshot } from './snapshot.js';
+import { PersonaPoolError } from '../errors.js';
+import { headerValue, type RequestHeaders } from './headers.js';
+import type { PoolSnapshot } from '../pool/snapshot.js';
 
 /** The default cap of `Prefer: wait`, in seconds. */
 export const DEFAULT_MAX_WAIT_SECONDS = 30;

@@ -1,10 +1,10 @@
 import createDebug from 'debug';
 import * as v from 'valibot';
-import type { PersonaIssue, RejectedPersona } from './errors.js';
+import type { PersonaIssue, RejectedPersona } from '../errors.js';
 import { REJECT } from './fast-accept.js';
 import { fastAccept } from './fast-self-check.js';
 import { locateJsonError } from './json-error.js';
-import type { OptionsInput } from './options.js';
+import type { OptionsInput } from '../options.js';
 import { EmailPersonaSchema, type EmailPersona } from './schema.js';
 import { personaWarnings, type PersonaWarning } from './warnings.js';
 

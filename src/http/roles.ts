@@ -1,4 +1,4 @@
-import { PersonaPoolError } from './errors.js';
+import { PersonaPoolError } from '../errors.js';
 
 /**
  * What persona-pool reads of the user object a host's own authentication produced: a string

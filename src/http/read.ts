@@ -1,7 +1,7 @@
-import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './http-headers.js';
-import { holdWhileUnchanged, preferredWait, type ChangeSource } from './http-wait.js';
-import type { PersonasRequest, PersonasResponse, PoolAccess } from './http-types.js';
-import type { PoolSnapshot } from './snapshot.js';
+import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './headers.js';
+import { holdWhileUnchanged, preferredWait, type ChangeSource } from './wait.js';
+import type { PersonasRequest, PersonasResponse, PoolAccess } from './types.js';
+import type { PoolSnapshot } from '../pool/snapshot.js';
 
 const NO_CACHE = 'no-cache';
 const IF_NONE_MATCH = 'if-none-match';

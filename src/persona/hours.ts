@@ -1,4 +1,4 @@
-import { PersonaPoolError } from './errors.js';
+import { PersonaPoolError } from '../errors.js';
 import type { EmailPersona } from './schema.js';
 
 /** Options of {@link inWorkHours}. */

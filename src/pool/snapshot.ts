@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import createDebug from 'debug';
-import { readBounded, readBoundedSync, type BoundedRead } from './bounded-read.js';
-import { inspectPersonas, isLogging } from './parse.js';
-import type { EmailPersona } from './schema.js';
+import { readBounded, readBoundedSync, type BoundedRead } from '../stores/file/bounded-read.js';
+import { inspectPersonas, isLogging } from '../persona/parse.js';
+import type { EmailPersona } from '../persona/schema.js';
 
 const log = createDebug('persona-pool:pool');
 

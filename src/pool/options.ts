@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { PersonaPoolError } from './errors.js';
-import { withDefaults, type OptionsInput } from './options.js';
+import { PersonaPoolError } from '../errors.js';
+import { withDefaults, type OptionsInput } from '../options.js';
 
 /** Options of `PersonaPool`; see docs/pool.md. The constructor takes any of them ({@link OptionsInput}): `undefined` means the default. */
 export interface PersonaPoolOptions {

@@ -1,5 +1,5 @@
-import type { RequestHeaders } from './http-headers.js';
-import type { PersonaPool } from './pool.js';
+import type { RequestHeaders } from './headers.js';
+import type { PersonaPool } from '../pool/pool.js';
 
 /**
  * The part of a {@link PersonaPool} the HTTP core uses: `snapshot` and `replace`, and `changes` to

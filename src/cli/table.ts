@@ -1,5 +1,5 @@
-import { printable } from './cli-io.js';
-import type { EmailPersona } from './schema.js';
+import { printable } from './io.js';
+import type { EmailPersona } from '../persona/schema.js';
 
 /** The widest a cell gets before it is cut with `…`. */
 const MAX_WIDTH = 40;

@@ -1,11 +1,11 @@
-import { readBounded, readStreamBounded } from './bounded-read.js';
-import type { RejectedPersona } from './errors.js';
-import { printable, type CliIo, type Output } from './cli-io.js';
-import { inspectPersonas, toList } from './parse.js';
-import type { EmailPersona } from './schema.js';
-import { POOL_DEFAULTS } from './pool-options.js';
-import { rememberValidation } from './validated.js';
-import type { PersonaWarning } from './warnings.js';
+import { readBounded, readStreamBounded } from '../stores/file/bounded-read.js';
+import type { RejectedPersona } from '../errors.js';
+import { printable, type CliIo, type Output } from './io.js';
+import { inspectPersonas, toList } from '../persona/parse.js';
+import type { EmailPersona } from '../persona/schema.js';
+import { POOL_DEFAULTS } from '../pool/options.js';
+import { rememberValidation } from '../pool/validated.js';
+import type { PersonaWarning } from '../persona/warnings.js';
 
 /** The most entries a pool takes: `PersonaPool`'s default `maxPersonas`, which the command line keeps. */
 const MAX_PERSONAS = POOL_DEFAULTS.maxPersonas;

@@ -1,9 +1,9 @@
-import { checkFile, describeRejected, noneValid, plural, warnIfFew, type CheckedFile } from './cli-input.js';
-import type { CliIo, Output } from './cli-io.js';
-import { hasWarnings, importReport, printReport, printWarnings, validateReport } from './cli-report.js';
-import { personaTable } from './cli-table.js';
-import { PersonaPool } from './pool.js';
-import { ABSENT_VERSION } from './snapshot.js';
+import { checkFile, describeRejected, noneValid, plural, warnIfFew, type CheckedFile } from './input.js';
+import type { CliIo, Output } from './io.js';
+import { hasWarnings, importReport, printReport, printWarnings, validateReport } from './report.js';
+import { personaTable } from './table.js';
+import { PersonaPool } from '../pool/pool.js';
+import { ABSENT_VERSION } from '../pool/snapshot.js';
 
 /** The options a command was given; each command takes a subset. */
 export interface CommandOptions {

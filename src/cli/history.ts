@@ -1,6 +1,6 @@
-import { describeRejected, plural } from './cli-input.js';
-import { poolOf, type CommandContext } from './cli-commands.js';
-import type { HistoryEntry } from './history-names.js';
+import { describeRejected, plural } from './input.js';
+import { poolOf, type CommandContext } from './commands.js';
+import type { HistoryEntry } from '../stores/file/history-names.js';
 
 const HEADINGS = ['VERSION', 'SAVED AT', 'PERSONAS'] as const;
 

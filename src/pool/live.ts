@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import { ChangeIterator, type ChangesOptions } from './changes.js';
 import type { PoolSnapshot } from './snapshot.js';
 import { listenerSubscriber, Subscribers, type PoolListener, type Subscriber } from './subscribers.js';
-import { FolderWatch } from './watcher.js';
+import { FolderWatch } from '../stores/file/watcher.js';
 
 const log = createDebug('persona-pool:watch');
 

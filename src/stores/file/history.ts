@@ -2,9 +2,9 @@ import fs, { type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import createDebug from 'debug';
 import { readBoundedSync, type BoundedRead } from './bounded-read.js';
-import { PersonaPoolError } from './errors.js';
+import { PersonaPoolError } from '../../errors.js';
 import { historyFolder, keptIn, nameOf, namesIn, parseName, type Kept } from './history-names.js';
-import { toSnapshot, type PoolSnapshot } from './snapshot.js';
+import { toSnapshot, type PoolSnapshot } from '../../pool/snapshot.js';
 
 const log = createDebug('persona-pool:history');
 

@@ -1,6 +1,6 @@
-import { nameOf, plural, type CheckedFile } from './cli-input.js';
-import { printable, type Output } from './cli-io.js';
-import type { EmailPersona } from './schema.js';
+import { nameOf, plural, type CheckedFile } from './input.js';
+import { printable, type Output } from './io.js';
+import type { EmailPersona } from '../persona/schema.js';
 
 // What `validate` and `import` say about a file beyond its invalid entries: its warnings, what
 // `--strict` makes of them, and the `--json` report.

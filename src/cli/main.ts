@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { importFile, printPath, showPool, validateFile, type CommandContext, type CommandOptions } from './cli-commands.js';
-import { restoreVersion, showHistory } from './cli-history.js';
-import { COMMAND_HELP, isCommand, PROGRAM_HELP, usageOf, type Command } from './cli-help.js';
-import { outputFor, type CliIo, type Output } from './cli-io.js';
+import { importFile, printPath, showPool, validateFile, type CommandContext, type CommandOptions } from './commands.js';
+import { restoreVersion, showHistory } from './history.js';
+import { COMMAND_HELP, isCommand, PROGRAM_HELP, usageOf, type Command } from './help.js';
+import { outputFor, type CliIo, type Output } from './io.js';
 
-export type { CliIo, Writer } from './cli-io.js';
+export type { CliIo, Writer } from './io.js';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -61,7 +61,7 @@ function parse(argv: readonly string[], options: OptionSpec): Parsed | string {
 }
 
 function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return manifest.version;
 }
 

@@ -1,7 +1,7 @@
-import { PersonaPoolError } from './errors.js';
-import { headerValue, type RequestHeaders } from './http-headers.js';
-import type { RawBody } from './http-types.js';
-import { locateJsonError } from './json-error.js';
+import { PersonaPoolError } from '../errors.js';
+import { headerValue, type RequestHeaders } from './headers.js';
+import type { RawBody } from './types.js';
+import { locateJsonError } from '../persona/json-error.js';
 
 /** The default cap of a body read from `rawBody`: 16 MiB, the pool's own default `maxBytes`. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import createDebug from 'debug';
 import { readBoundedSync } from './bounded-read.js';
-import { PersonaPoolError } from './errors.js';
+import { PersonaPoolError } from '../../errors.js';
 import { historyFolder, keptIn, namesIn, type HistoryEntry, type Kept } from './history-names.js';
-import { toList } from './parse.js';
+import { toList } from '../../persona/parse.js';
 
 const log = createDebug('persona-pool:history');
 

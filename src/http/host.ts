@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { JSON_TYPE } from './http-headers.js';
+import { JSON_TYPE } from './headers.js';
 
 /** The scheme and authority of an absolute-form target (`http://host:port`), which may be malformed. */
 const ORIGIN = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*/;

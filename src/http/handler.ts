@@ -1,9 +1,9 @@
 import createDebug from 'debug';
-import { PersonaPoolError } from './errors.js';
-import { MAX_BODY_BYTES, readJsonBody } from './http-body.js';
-import { etagOf, headerValue, JSON_TYPE, taggedVersions } from './http-headers.js';
-import { forgetTurn, readThisTurn } from './http-read.js';
-import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOf } from './http-wait.js';
+import { PersonaPoolError } from '../errors.js';
+import { MAX_BODY_BYTES, readJsonBody } from './body.js';
+import { etagOf, headerValue, JSON_TYPE, taggedVersions } from './headers.js';
+import { forgetTurn, readThisTurn } from './read.js';
+import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOf } from './wait.js';
 import type {
   ListPersonasRequest,
   PersonasHandler,
@@ -12,10 +12,10 @@ import type {
   PersonasResponse,
   PoolAccess,
   ReplacePersonasRequest,
-} from './http-types.js';
-import type { ReplaceResult } from './pool.js';
+} from './types.js';
+import type { ReplaceResult } from '../pool/pool.js';
 import { requireAdmin, requireViewer, type PoolUser } from './roles.js';
-import type { PoolSnapshot } from './snapshot.js';
+import type { PoolSnapshot } from '../pool/snapshot.js';
 
 const log = createDebug('persona-pool:http');
 

@@ -1,6 +1,6 @@
-import type { RejectedPersona } from './errors.js';
-import type { EmailPersona } from './schema.js';
-import type { PersonaWarning } from './warnings.js';
+import type { RejectedPersona } from '../errors.js';
+import type { EmailPersona } from '../persona/schema.js';
+import type { PersonaWarning } from '../persona/warnings.js';
 
 // A list validated once to report on it (the CLI's import) is not validated again by the
 // PersonaPool.replace that writes it: the first validation is remembered with the list, for one use.
