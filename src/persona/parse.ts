@@ -69,10 +69,10 @@ function notAList(value: unknown): { problem: SourceProblem } {
  * Whether a `debug` logger writes anything: its `enabled` is `undefined`, not `false`, in a process
  * started without `DEBUG`.
  *
- * @param logger - A `debug` logger.
+ * @param logger - A `debug` logger (typed by the one field read, so no declaration file names `debug`).
  * @returns `true` when its namespace is enabled.
  */
-export function isLogging(logger: createDebug.Debugger): boolean {
+export function isLogging(logger: { readonly enabled: boolean | undefined }): boolean {
   return logger.enabled === true;
 }
 
