@@ -10,7 +10,10 @@ const PLACEHOLDER = 'PersonaPoolAuth';
 /** Options of {@link openApiDocument}. */
 export interface OpenApiOptions {
   /** The JSON Schema of the pool file: `persona-pool/schema.json` (its `items` describe a persona). */
-  readonly schema: Readonly<{ items?: unknown }>;
+  readonly schema: Readonly<{
+    /** The JSON Schema of one persona. */
+    items?: unknown;
+  }>;
   /** The path of the endpoint. Default `/api/v1/realism/personas`. */
   readonly path?: string | undefined;
   /**
