@@ -1,4 +1,5 @@
-// Builds dist/: the TypeScript sources with tsc, then the persona file's JSON Schema from the valibot schema.
+// Builds dist/: the TypeScript sources with tsc, then the persona file's JSON Schema from the valibot schema,
+// and the endpoint's OpenAPI 3.1 document from that same JSON Schema (so the two cannot drift).
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,4 +42,6 @@ const schema = {
   items: persona,
 };
 writeFileSync(`${dist}schema.json`, `${JSON.stringify(schema, null, 2)}\n`);
+const { openApiDocument } = await import(`${dist}http/openapi.js`);
+writeFileSync(`${dist}openapi.json`, `${JSON.stringify(openApiDocument({ schema }), null, 2)}\n`);
 if (existsSync(`${dist}bin.js`)) chmodSync(`${dist}bin.js`, 0o755);

@@ -14,12 +14,12 @@ import { npmEnv, run, smokeConsumer } from './smoke-consumer.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
-/** What the tarball may hold: the build (JS, declarations, the JSON Schema) and the usual documents. */
+/** What the tarball may hold: the build (JS, declarations, the JSON Schema, the OpenAPI document) and the usual documents. */
 const ALLOWED = [
   /^package\.json$/,
   /^(?:README\.md|LICENSE|CHANGELOG\.md)$/,
   /^dist\/(?:[\w-]+\/)*[\w-]+\.(?:js|d\.ts)$/,
-  /^dist\/schema\.json$/,
+  /^dist\/(?:schema|openapi)\.json$/,
 ];
 /** Allowed by the patterns above, but never shipped: compiled tests. */
 const DENIED = /(?:^|\/)(?:test|tests|__tests__)\/|\.(?:test|spec|bench)\.(?:js|d\.ts)$/;
@@ -32,6 +32,7 @@ const REQUIRED = [
   'dist/index.js',
   'dist/index.d.ts',
   'dist/schema.json',
+  'dist/openapi.json',
   ...Object.values(manifest.bin ?? {}).map((path) => String(path).replace(/^\.\//, '')),
 ];
 

@@ -1,6 +1,6 @@
 // The consumer smoke test of `npm run check:package`: installs the packed tarball into a fresh
 // project in a temporary folder and uses it there the ways a consumer does: ESM import, CommonJS
-// require, the JSON Schema import, TypeScript (moduleResolution node16 and bundler) against the
+// require, the JSON Schema and OpenAPI imports, the fetch handler, TypeScript (moduleResolution node16 and bundler) against the
 // shipped types, and the `persona-pool` executable.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -45,6 +45,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectPersonas, parsePersonas, PersonaPool } from 'persona-pool';
 import schema from 'persona-pool/schema.json' with { type: 'json' };
+import openapi from 'persona-pool/openapi.json' with { type: 'json' };
+import { createPersonasFetchHandler, openApiDocument } from 'persona-pool';
 
 const ann = { name: 'Ann Lee', email: 'ann@corp.example', role: 'CFO' };
 const bob = { name: 'Bob Roy', email: 'bob@corp.example', role: 'CTO', tone: 'direct', language: 'es' };
@@ -68,6 +70,11 @@ try {
 
 assert.equal(schema.type, 'array');
 assert.equal(schema.items.type, 'object');
+assert.equal(openapi.openapi, '3.1.0');
+assert.deepEqual(openapi.components.schemas.PersonaPoolPersona, schema.items);
+assert.deepEqual(Object.keys(openApiDocument({ schema, path: '/p' }).paths), ['/p']);
+const fetchResponse = await createPersonasFetchHandler({ pool: new PersonaPool({ path: join(tmpdir(), 'persona-pool-none', 'p.json') }) })(new Request('http://x/'), null);
+assert.equal(fetchResponse.status, 401);
 assert.deepEqual([...schema.items.required].sort(), ['email', 'name', 'role']);
 await assert.rejects(import('persona-pool/dist/persona/parse.js'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
 console.log('esm ok');

@@ -1,13 +1,13 @@
-// The recipes of docs/http.md — node:http, Express 5, Fastify 5, Hono 4 — run exactly as documented, as
+// The recipes of docs/http.md — node:http, Express 5, Fastify 5, Hono 4, a fetch server — run exactly as documented, as
 // child processes on 127.0.0.1 (see http-recipes.ts), with the documented stand-in authentication (the
 // role in x-demo-role). Each expectation is written once and checked against every recipe: the same
-// request gets the same status and the same detail from all four. After the hostile requests, each test
+// request gets the same status and the same detail from all five. After the hostile requests, each test
 // checks that the process is still alive and answering.
 import fs from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ANN, BOB, INVALID, onDisk } from './http-fixtures.js';
-import { documented, exchange, HANDLER_LINE, rawRequest, recipeFolder, runRecipe, type RawAnswer, type RunningRecipe } from './http-recipes.js';
+import { documented, exchange, rawRequest, recipeFolder, runRecipe, withVariant, type RawAnswer, type RunningRecipe } from './http-recipes.js';
 import { tempDir } from './helpers.js';
 
 const ROUTE = '/api/v1/realism/personas';
@@ -74,6 +74,7 @@ describe.each([
   { name: 'Express 5', recipe: 'express' },
   { name: 'Fastify 5', recipe: 'fastify' },
   { name: 'Hono 4', recipe: 'hono' },
+  { name: 'a fetch server (node:http with Request and Response)', recipe: 'fetch-node' },
 ])('$name, as documented', ({ recipe }) => {
   let path = '';
   let server: RunningRecipe;
@@ -83,8 +84,8 @@ describe.each([
     path = join(tempDir(), 'pool', 'personas.json');
     fs.mkdirSync(dirname(path));
     const code = documented(recipe);
-    expect(code.split(HANDLER_LINE)).toHaveLength(2);
-    const requiring = code.replace(HANDLER_LINE, documented('require-if-match', 'recipe-variant').trimEnd());
+    const requiring = withVariant(code, 'require-if-match');
+    expect(requiring).toContain('requireIfMatch: true');
     [server, strict] = await Promise.all([runRecipe(folder, recipe, code, path), runRecipe(folder, `${recipe}-if-match`, requiring, path)]);
   });
 

@@ -15,6 +15,21 @@ const DOC = join(ROOT, 'docs', 'http.md');
 const PACKAGES = ['express', 'fastify', 'hono', '@hono'];
 /** The line of every recipe that the documented variants replace. */
 export const HANDLER_LINE = 'const handle = createPersonasHandler({ pool: new PersonaPool() });';
+/** The same line in the recipes of fetch-style hosts. */
+export const FETCH_HANDLER_LINE = 'const handle = createPersonasFetchHandler({ pool: new PersonaPool() });';
+
+/**
+ * The recipe `name` with its handler line replaced by the documented variant `variant` (written
+ * with `createPersonasHandler`, and taken with `createPersonasFetchHandler` in a fetch recipe).
+ * Throws unless the recipe has exactly one handler line.
+ */
+export function withVariant(code: string, variant: string): string {
+  const fetchStyle = code.includes(FETCH_HANDLER_LINE);
+  const line = fetchStyle ? FETCH_HANDLER_LINE : HANDLER_LINE;
+  if (code.split(line).length !== 2) throw new Error(`the recipe must hold the line ${line} once`);
+  const replacement = documented(variant, 'recipe-variant').trimEnd();
+  return code.replace(line, fetchStyle ? replacement.replace('createPersonasHandler(', 'createPersonasFetchHandler(') : replacement);
+}
 
 /** The code of the block marked `<!-- KIND: NAME -->` in docs/http.md, exactly as shown. */
 export function documented(name: string, kind = 'recipe'): string {
