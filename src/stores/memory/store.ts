@@ -131,9 +131,9 @@ export class MemoryStore implements PersonaStore<number> {
    *
    * @returns The entries.
    */
-  history(): Promise<readonly HistoryEntry[]> {
+  async history(): Promise<readonly HistoryEntry[]> {
     this.#open();
-    return Promise.resolve(this.#place.kept.map(({ version, savedAt, count }) => ({ version, savedAt, count })));
+    return this.#place.kept.map(({ version, savedAt, count }) => ({ version, savedAt, count }));
   }
 
   /**
