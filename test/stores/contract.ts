@@ -180,7 +180,7 @@ export function testStore(name: string, make: () => StoreUnderTest | Promise<Sto
       const { store, twin } = await fresh();
       const pool = new PersonaPool({ store });
       const seen: number[] = [];
-      const unsubscribe = pool.subscribe((snapshot) => seen.push(snapshot.personas.length));
+      const unsubscribe = pool.subscribe((snapshot) => void seen.push(snapshot.personas.length));
       await pool.load();
       await new PersonaPool({ store: await twin() }).replace(personas(4, 'outside'));
       await waitUntil(() => seen.includes(4));

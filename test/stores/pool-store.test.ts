@@ -45,7 +45,7 @@ describe('a pool over a store without readSync or watch', () => {
     const store = minimal();
     const pool = new PersonaPool({ store });
     const seen: number[] = [];
-    pool.subscribe((snapshot) => seen.push(snapshot.personas.length));
+    pool.subscribe((snapshot) => void seen.push(snapshot.personas.length));
     await pool.replace([persona(1)]);
     expect(seen).toContain(1);
     await new PersonaPool({ store: minimal(store.inner.twin()) }).replace([persona(1), persona(2)]);
