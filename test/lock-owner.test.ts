@@ -111,10 +111,10 @@ describe('a writer killed with SIGKILL while holding the lock', () => {
   );
 
   it(
-    'mid-replace of a large list: the next write succeeds at once, 5 times over',
+    'mid-replace of a large list: the next write succeeds at once, 3 times over',
     async () => {
       const { dir, file } = setup();
-      for (let round = 0; round < 5; round++) {
+      for (let round = 0; round < 3; round++) {
         const child = spawn(process.execPath, [join(FIXTURES, 'endless-writer.mjs'), file], { stdio: ['ignore', 'pipe', 'inherit'] });
         await new Promise((resolve) => child.stdout.once('data', resolve));
         await waitFor(() => fs.existsSync(join(`${file}.lock`, OWNER_FILE)));
@@ -125,7 +125,9 @@ describe('a writer killed with SIGKILL while holding the lock', () => {
       }
       expect(entriesBut(dir, 'personas.json.history')).toEqual(['personas.json']);
     },
-    25_000,
+    // Generous for a loaded machine: without the takeover, each write would fail LOCKED after
+    // lockWaitMs (30 s), not time out, since the dead writer's lock is stale only after 60 s.
+    120_000,
   );
 });
 
