@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PersonaPool } from '../src/index.js';
+import { expect } from 'vitest';
+import { isPersonaPoolError, PersonaPool, type PersonaPoolError } from '../src/index.js';
 
 /** The built package's entry, for child processes. */
 export const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
@@ -62,4 +63,23 @@ export function freshPool(): { dir: string; file: string; pool: PersonaPool } {
   const dir = tempDir();
   const file = join(dir, 'personas.json');
   return { dir, file, pool: new PersonaPool({ path: file }) };
+}
+
+/** The PersonaPoolError a promise rejects with; fails the test if it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<PersonaPoolError> {
+  return promise.then(
+    () => expect.fail('expected a PersonaPoolError'),
+    (error: PersonaPoolError) => error,
+  );
+}
+
+/** What running `run` gives: `'ok'`, or the code of the PersonaPoolError it throws (anything else is rethrown). */
+export async function outcome(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+    return 'ok';
+  } catch (error) {
+    if (isPersonaPoolError(error)) return error.code;
+    throw error;
+  }
 }

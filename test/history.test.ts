@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PersonaPool, type PersonaPoolError } from '../src/index.js';
+import { PersonaPool } from '../src/index.js';
 import { versionOf } from '../src/version.js';
-import { freshPool, persona } from './helpers.js';
+import { failure, freshPool, persona } from './helpers.js';
 
 let { dir, file, pool } = freshPool();
 beforeEach(() => ({ dir, file, pool } = freshPool()));
@@ -13,12 +13,6 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function failure(promise: Promise<unknown>): Promise<PersonaPoolError> {
-  return promise.then(
-    () => expect.fail('expected a PersonaPoolError'),
-    (error: PersonaPoolError) => error,
-  );
-}
 
 const folder = () => `${file}.history`;
 const kept = () => fs.readdirSync(folder()).sort((a, b) => Number(a.split('-')[0]) - Number(b.split('-')[0]));

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isPersonaPoolError, PersonaPool } from '../src/index.js';
+import { PersonaPool } from '../src/index.js';
 import { acquireLock } from '../src/stores/file/lock.js';
 import { claimLock, OWNER_FILE, readOwner, removeDeadOwnersLock, thisProcess } from '../src/stores/file/lock-owner.js';
 
@@ -13,7 +13,7 @@ import { claimLock, OWNER_FILE, readOwner, removeDeadOwnersLock, thisProcess } f
 function entriesBut(dir: string, kept: string): string[] {
   return fs.readdirSync(dir).filter((name) => name !== kept).sort();
 }
-import { FIXTURES, persona, runNode, tempDir, waitFor } from './helpers.js';
+import { FIXTURES, outcome, persona, runNode, tempDir, waitFor } from './helpers.js';
 
 const HOLDER = join(FIXTURES, 'lock-holder.mjs');
 /** Long enough that a test passing well within its timeout cannot have waited for staleness. */
@@ -40,15 +40,6 @@ function plantLock(lock: string, owner: unknown, ageMs = 0): void {
   fs.utimesSync(lock, when, when);
 }
 
-async function outcome(run: () => Promise<unknown>): Promise<string> {
-  try {
-    await run();
-    return 'ok';
-  } catch (error) {
-    if (isPersonaPoolError(error)) return error.code;
-    throw error;
-  }
-}
 
 afterEach(() => {
   vi.restoreAllMocks();

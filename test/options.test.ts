@@ -6,22 +6,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { inActiveHours, inspectPersonas, inWorkHours, isPersonaPoolError, memoryStore, parsePersonas, PersonaPool, POOL_DEFAULTS } from '../src/index.js';
+import { inActiveHours, inspectPersonas, inWorkHours, memoryStore, parsePersonas, PersonaPool, POOL_DEFAULTS } from '../src/index.js';
 import type { OptionsInput, PersonaPoolOptions } from '../src/index.js';
-import { persona, tempDir } from './helpers.js';
+import { outcome, persona, tempDir } from './helpers.js';
 
 type PoolInput = OptionsInput<PersonaPoolOptions>;
 
-/** What a promise gives: its value, or the code of the PersonaPoolError it throws. */
-async function outcome(run: () => Promise<unknown>): Promise<unknown> {
-  try {
-    await run();
-    return 'ok';
-  } catch (error) {
-    if (isPersonaPoolError(error)) return error.code;
-    throw error;
-  }
-}
 
 /** A pool file holding one persona without a language, and its folder. */
 function poolFile(): { dir: string; file: string } {

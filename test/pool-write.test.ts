@@ -2,19 +2,13 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PERSONA_FIELDS, PersonaPool, type PersonaPoolError } from '../src/index.js';
-import { freshPool, persona } from './helpers.js';
+import { PERSONA_FIELDS, PersonaPool } from '../src/index.js';
+import { failure, freshPool, persona } from './helpers.js';
 
 let { dir, file, pool } = freshPool();
 beforeEach(() => ({ dir, file, pool } = freshPool()));
 afterEach(() => vi.restoreAllMocks());
 
-async function failure(promise: Promise<unknown>): Promise<PersonaPoolError> {
-  return promise.then(
-    () => expect.fail('expected a PersonaPoolError'),
-    (error: PersonaPoolError) => error,
-  );
-}
 
 const leftovers = () => fs.readdirSync(dir).filter((name) => name.endsWith('.tmp'));
 

@@ -8,8 +8,8 @@ import { Readable } from 'node:stream';
 import lockfile from 'proper-lockfile';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { fileKind, readBounded, readBoundedSync, readStreamBounded } from '../src/stores/file/bounded-read.js';
-import { handlePersonasRequest, PersonaPool, type PersonaPoolError } from '../src/index.js';
-import { FIXTURES, persona, runNode, tempDir } from './helpers.js';
+import { handlePersonasRequest, PersonaPool } from '../src/index.js';
+import { failure, FIXTURES, persona, runNode, tempDir } from './helpers.js';
 
 let dir: string;
 beforeEach(() => {
@@ -43,12 +43,6 @@ async function socket(): Promise<string> {
   return path;
 }
 
-async function failure(promise: Promise<unknown>): Promise<PersonaPoolError> {
-  return promise.then(
-    () => expect.fail('expected a PersonaPoolError'),
-    (error: PersonaPoolError) => error,
-  );
-}
 
 const SPECIAL: readonly [string, () => string | Promise<string>][] = [
   ['a named pipe (FIFO)', () => fifo()],

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PersonaPool, type EmailPersona, type PersonaPoolError, type PoolSnapshot } from '../src/index.js';
-import { FIXTURES, freshPool, persona, runNode } from './helpers.js';
+import { PersonaPool, type EmailPersona, type PoolSnapshot } from '../src/index.js';
+import { failure, FIXTURES, freshPool, persona, runNode } from './helpers.js';
 
 let { dir, file, pool } = freshPool();
 beforeEach(() => ({ dir, file, pool } = freshPool()));
@@ -11,12 +11,6 @@ afterEach(() => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function failure(promise: Promise<unknown>): Promise<PersonaPoolError> {
-  return promise.then(
-    () => expect.fail('expected a PersonaPoolError'),
-    (error: PersonaPoolError) => error,
-  );
-}
 
 const names = () => (JSON.parse(fs.readFileSync(file, 'utf8')) as { name: string }[]).map((entry) => entry.name);
 

@@ -60,7 +60,11 @@ export function thisProcess(): LockOwner {
 export function claimLock(lockPath: string): void {
   try {
     const { atime, mtime } = fs.statSync(lockPath);
-    fs.writeFileSync(join(lockPath, OWNER_FILE), `${JSON.stringify(thisProcess())}\n`);
+    // Written beside, then renamed into place: the owner file is never seen empty or half written,
+    // whenever the writer is killed.
+    const temp = join(lockPath, `${OWNER_FILE}.${process.pid}.tmp`);
+    fs.writeFileSync(temp, `${JSON.stringify(thisProcess())}\n`);
+    fs.renameSync(temp, join(lockPath, OWNER_FILE));
     fs.utimesSync(lockPath, atime, mtime);
     const takeover = fs.statSync(`${lockPath}.takeover`, { throwIfNoEntry: false });
     if (takeover && takeover.mtimeMs < Date.now() - TAKEOVER_LEFTOVER_MS) fs.rmSync(`${lockPath}.takeover`, { recursive: true, force: true });

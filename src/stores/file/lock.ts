@@ -57,11 +57,13 @@ function callback(operation: () => unknown, done: Callback): void {
  * The file system proper-lockfile uses: its calls (mkdir, stat, utimes, rmdir of the lock folder)
  * take microseconds, less than the thread-pool round trip of the asynchronous calls, so they run
  * synchronously and answer on the next tick, keeping proper-lockfile's callback contract. Its
- * `rmdir` removes the owner file first; `rmdirSync` is what its exit handler calls, so a lock held
+ * `mkdir` writes the owner file at once, its `rmdir` removes it first; `rmdirSync` is what its exit handler calls, so a lock held
  * when the process exits (Ctrl-C included) is removed.
  */
 const lockFs = {
-  mkdir: (path: string, done: Callback) => callback(() => fs.mkdirSync(path), done),
+  // The owner file is written in the same synchronous block as the folder: a writer killed between
+  // the two (microseconds) leaves the only lock that must wait for staleness.
+  mkdir: (path: string, done: Callback) => callback(() => (fs.mkdirSync(path), claimLock(path)), done),
   stat: (path: string, done: Callback) => callback(() => fs.statSync(path), done),
   rmdir: (path: string, done: Callback) => callback(() => removeLockFolder(path), done),
   rmdirSync: removeLockFolder,
@@ -117,7 +119,6 @@ export async function acquireLock(target: string, options: LockOptions): Promise
           compromise = error;
         },
       });
-      claimLock(lockPath);
       const assertHeld = () => {
         if (compromise) throw compromise;
       };
