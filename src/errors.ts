@@ -54,6 +54,10 @@ export const ERROR_STATUS = {
   UNKNOWN_VERSION: 404,
   /** A malformed option: a programming or configuration error. */
   INVALID_OPTION: 500,
+  /** `loadSync()`/`snapshotSync()` on a store that cannot read synchronously (and no watch vouching for a snapshot held): use `load()`/`snapshot()`. */
+  SYNC_UNSUPPORTED: 500,
+  /** The store cannot be reached (a database down, a refused login, a lost connection); nothing was read or written. Its message never holds a secret. */
+  STORE_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
 
 /**

@@ -16,13 +16,26 @@ export { POOL_DEFAULTS } from './pool/options.js';
 export type { PersonaPoolOptions } from './pool/options.js';
 export type { OptionsInput } from './options.js';
 export type { ReadOptions, ReplaceOptions, ReplaceResult, UpdateFunction } from './pool/pool.js';
-export type { HistoryEntry } from './stores/file/history-names.js';
 export type { ChangesOptions } from './pool/changes.js';
 export type { PoolListener } from './pool/subscribers.js';
 export { codePointLength, EmailPersonaSchema, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from './persona/schema.js';
 export type { CodePointsAction } from './persona/schema.js';
 export type { EmailPersona, EmailPersonaInput, ReplyLatency, Tone } from './persona/schema.js';
-export type { PoolProblem, PoolSnapshot } from './pool/snapshot.js';
+export type { PoolSnapshot } from './pool/snapshot.js';
+export type {
+  HistoryEntry,
+  PersonaStore,
+  PoolProblem,
+  StoreChange,
+  StoreRead,
+  StoreReadOptions,
+  StoreReplaceOptions,
+  StoreWatch,
+  StoreWatchListener,
+  StoreWrite,
+  StoreWritten,
+} from './stores/types.js';
+export { ABSENT_VERSION, UNREADABLE_VERSION, versionOf } from './version.js';
 export { hasRole, requireAdmin, requireRole, requireViewer } from './http/roles.js';
 export type { PoolUser, RoleCheck } from './http/roles.js';
 export { createPersonasHandler, errorResponse, HANDLER_DEFAULTS, handlePersonasRequest, listPersonas, replacePersonas } from './http/handler.js';

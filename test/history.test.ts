@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { PersonaPool, type PersonaPoolError } from '../src/index.js';
-import { versionOf } from '../src/pool/snapshot.js';
+import { versionOf } from '../src/version.js';
 import { freshPool, persona } from './helpers.js';
 
 let { dir, file, pool } = freshPool();

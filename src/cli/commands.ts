@@ -3,7 +3,7 @@ import type { CliIo, Output } from './io.js';
 import { hasWarnings, importReport, printReport, printWarnings, validateReport } from './report.js';
 import { personaTable } from './table.js';
 import { PersonaPool } from '../pool/pool.js';
-import { ABSENT_VERSION } from '../pool/snapshot.js';
+import { ABSENT_VERSION } from '../version.js';
 
 /** The options a command was given; each command takes a subset. */
 export interface CommandOptions {

@@ -1,6 +1,6 @@
 import { describeRejected, plural } from './input.js';
 import { poolOf, type CommandContext } from './commands.js';
-import type { HistoryEntry } from '../stores/file/history-names.js';
+import type { HistoryEntry } from '../stores/types.js';
 
 const HEADINGS = ['VERSION', 'SAVED AT', 'PERSONAS'] as const;
 

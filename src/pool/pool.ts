@@ -4,7 +4,7 @@ import createDebug from 'debug';
 import { followLinks, removeLeftovers, resolveLinks, writeFileAtomic, type AtomicWrite } from '../stores/file/atomic-write.js';
 import { PersonaPoolError, type RejectedPersona } from '../errors.js';
 import { keepable, keepVersion, type Content, type Keeping } from '../stores/file/history.js';
-import type { HistoryEntry } from '../stores/file/history-names.js';
+import type { HistoryEntry } from '../stores/types.js';
 import { keptEntries, listHistory } from '../stores/file/history-restore.js';
 import type { ChangesOptions } from './changes.js';
 import { Live } from './live.js';

@@ -1,19 +1,13 @@
-import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import createDebug from 'debug';
 import { readBounded, readBoundedSync, type BoundedRead } from '../stores/file/bounded-read.js';
 import { inspectPersonas, isLogging } from '../persona/parse.js';
 import type { EmailPersona } from '../persona/schema.js';
+import type { PoolProblem } from '../stores/types.js';
+import { ABSENT_VERSION, UNREADABLE_VERSION, versionOf } from '../version.js';
 
 const log = createDebug('persona-pool:pool');
 
-/** Why the pool file yields no personas, so a dashboard can tell an operator. */
-export interface PoolProblem {
-  /** `INVALID_JSON` (also for an empty file), `NOT_A_LIST`, `UNREADABLE` (a permission error, a folder, a named pipe, a socket, a device) or `TOO_LARGE` (over `maxBytes`). */
-  readonly code: 'INVALID_JSON' | 'NOT_A_LIST' | 'UNREADABLE' | 'TOO_LARGE';
-  /** What is wrong and what to do, for an operator; it names the file. */
-  readonly message: string;
-}
 
 /** The pool as it is on disk now. */
 export interface PoolSnapshot {
@@ -33,8 +27,6 @@ export type FileRead =
   | { readonly kind: 'failed'; readonly problem: PoolProblem }
   | { readonly kind: 'read'; readonly stats: BigIntStats; readonly bytes: Buffer | null; readonly problem: PoolProblem | null };
 
-/** The version of the missing file. */
-export const ABSENT_VERSION = 'absent';
 
 function unreadable(path: string, error: NodeJS.ErrnoException): FileRead {
   const message = `Cannot read the persona pool ${path} (${error.code ?? String(error)}): check that it is a readable file`;
@@ -93,15 +85,6 @@ export async function readPoolFile(path: string, maxBytes: number): Promise<File
   return toFileRead(path, await readBounded(path, maxBytes), maxBytes);
 }
 
-/**
- * The version of some pool file content.
- *
- * @param bytes - The file's bytes.
- * @returns An opaque string, equal for equal bytes.
- */
-export function versionOf(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('base64url').slice(0, 27);
-}
 
 function statVersion(stats: BigIntStats): string {
   return `stat-${stats.ino}-${stats.size}-${stats.mtimeNs}`;
@@ -141,7 +124,7 @@ export function writtenSnapshot(path: string, personas: EmailPersona[], bytes: U
 export function toSnapshot(path: string, read: FileRead, languageDefault: string): PoolSnapshot {
   if (read.kind === 'missing') return Object.freeze({ path, personas: NOTHING, version: ABSENT_VERSION, problem: null });
   if (read.kind === 'failed' || read.bytes === null) {
-    const version = read.kind === 'read' ? statVersion(read.stats) : 'unreadable';
+    const version = read.kind === 'read' ? statVersion(read.stats) : UNREADABLE_VERSION;
     log('%s', read.problem?.message);
     return Object.freeze({ path, personas: NOTHING, version, problem: read.problem });
   }

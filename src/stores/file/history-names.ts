@@ -1,14 +1,6 @@
 import fs, { type BigIntStats } from 'node:fs';
+import type { HistoryEntry } from '../types.js';
 
-/** One previous version of the pool, as `PersonaPool.history()` lists it. */
-export interface HistoryEntry {
-  /** The version `snapshot()` reported for that content: pass it to `restore()`. */
-  readonly version: string;
-  /** When that content was saved to the pool file (the file's modification time), ISO 8601. */
-  readonly savedAt: string;
-  /** The number of valid personas in that content. */
-  readonly count: number;
-}
 
 /** A version kept: what `history()` lists, and where it is. */
 export interface Kept extends HistoryEntry {

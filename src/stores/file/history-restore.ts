@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import createDebug from 'debug';
 import { readBoundedSync } from './bounded-read.js';
 import { PersonaPoolError } from '../../errors.js';
-import { historyFolder, keptIn, namesIn, type HistoryEntry, type Kept } from './history-names.js';
+import { historyFolder, keptIn, namesIn, type Kept } from './history-names.js';
+import type { HistoryEntry } from '../types.js';
 import { toList } from '../../persona/parse.js';
 
 const log = createDebug('persona-pool:history');
