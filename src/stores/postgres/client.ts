@@ -1,0 +1,28 @@
+/** The result of a query, as `pg` gives it: only what the store reads. */
+export interface PostgresResult {
+  /** The rows, one object per row, keyed by column name. */
+  readonly rows: readonly unknown[];
+}
+
+/** A connection taken from a pool (`pg.PoolClient`): only what the store uses. */
+export interface PostgresConnection {
+  /** Runs one statement with bound parameters. */
+  query(text: string, values?: unknown[]): Promise<PostgresResult>;
+  /** Gives the connection back; with an error, the pool discards it. */
+  release(error?: Error | boolean): void;
+  /** `notification` (a `NOTIFY` received), `error` (the connection broke) and `end`. */
+  on(event: 'notification', listener: (message: { channel: string; payload?: string | undefined }) => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+}
+
+/**
+ * The host's connection pool, a `pg.Pool`: the store needs only `query` and `connect`, so any object
+ * with the same two methods works (a test double is not needed: the tests use a real server).
+ */
+export interface PostgresClient {
+  /** Runs one statement on any connection of the pool. */
+  query(text: string, values?: unknown[]): Promise<PostgresResult>;
+  /** Takes a connection for a transaction, or for the watch's `LISTEN` (held while it runs). */
+  connect(): Promise<PostgresConnection>;
+}

@@ -1,0 +1,217 @@
+import createDebug from 'debug';
+import { PersonaPoolError } from '../../errors.js';
+import type { OptionsInput } from '../../options.js';
+import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
+import type { PostgresConnection } from './client.js';
+import { errorCode, storeError } from './errors.js';
+import { PostgresListen } from './listen.js';
+import { postgresOptions, type PostgresStoreOptions } from './options.js';
+import { sqlFor, type PostgresSql } from './sql.js';
+
+const log = createDebug('persona-pool:postgres');
+const UTF8 = new TextDecoder();
+
+/** The tag of a read: the row's version, or null for no row. */
+type Tag = string | null;
+
+interface Row {
+  readonly version: string;
+  readonly size: number;
+  readonly content: Uint8Array | null;
+}
+
+/**
+ * A persona pool kept in PostgreSQL: one row of `table` per named pool, its replaced versions in
+ * `<table>_history`, and a `NOTIFY` on the table's channel at each replace. Made by {@link postgresStore}.
+ */
+export class PostgresStore implements PersonaStore<Tag> {
+  readonly #options: PostgresStoreOptions;
+  readonly #sql: PostgresSql;
+  readonly #watches = new Set<StoreWatch>();
+  /** `postgres:<table>/<name>`: where the pool lives, without secrets. */
+  readonly location: string;
+
+  /**
+   * @param options - See {@link PostgresStoreOptions}.
+   * @throws {PersonaPoolError} `INVALID_OPTION` for a malformed option.
+   */
+  constructor(options: OptionsInput<PostgresStoreOptions>) {
+    this.#options = postgresOptions(options);
+    this.#sql = sqlFor(this.#options.table);
+    this.location = `postgres:${this.#options.table}/${this.#options.name}`;
+  }
+
+  /**
+   * Creates the table, its history table and index if missing: idempotent, and safe when several
+   * hosts call it at once (it runs under a transaction-level advisory lock). docs/stores.md gives the same SQL.
+   *
+   * @returns Once the tables exist.
+   * @throws {PersonaPoolError} `STORE_UNAVAILABLE` when the database cannot be reached; `WRITE_FAILED` otherwise (e.g. no CREATE right).
+   */
+  async setup(): Promise<void> {
+    await this.#transaction(async (connection) => {
+      await connection.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['persona-pool setup', this.#options.table]);
+      for (const statement of this.#sql.setup) await connection.query(statement);
+    });
+  }
+
+  /**
+   * One query: the row's version, and its content only when it is not the one tagged `since`.
+   *
+   * @param since - The version the pool holds (null: no row), or undefined.
+   * @param options - `maxBytes`.
+   * @returns What was found.
+   * @throws {PersonaPoolError} `STORE_UNAVAILABLE` when the database is down, unreachable or refuses the login.
+   */
+  async read(since: Tag | undefined, { maxBytes }: StoreReadOptions): Promise<StoreRead<Tag>> {
+    try {
+      const { rows } = await this.#options.client.query(this.#sql.read, [this.#options.name, since ?? null, maxBytes]);
+      return this.#found(rows[0] as Row | undefined, since, maxBytes);
+    } catch (error) {
+      throw this.#error(error, 'STORE_UNAVAILABLE');
+    }
+  }
+
+  /**
+   * One transaction: the row locked (`FOR UPDATE`; an advisory lock on the name while there is no row),
+   * `change` called with what it holds, the replaced content kept in the history and pruned, the new
+   * content written, `NOTIFY`, commit. A lock held past `lockWaitMs` is `LOCKED`.
+   *
+   * @param since - The version the pool holds, or undefined.
+   * @param change - The pool's check and change.
+   * @param options - `maxBytes`, `historyLimit`.
+   * @returns The location and the new version.
+   * @throws {PersonaPoolError} `LOCKED`, `STORE_UNAVAILABLE`, `WRITE_FAILED`; whatever `change` throws, as it is.
+   */
+  async replace(since: Tag | undefined, change: StoreChange<Tag>, options: StoreReplaceOptions): Promise<StoreWritten<Tag>> {
+    const { name, lockWaitMs } = this.#options;
+    const sql = this.#sql;
+    const version = await this.#transaction(async (connection) => {
+      await connection.query("SELECT set_config('lock_timeout', $1, true)", [`${lockWaitMs}ms`]);
+      const row = await this.#lockRow(connection, since, options.maxBytes);
+      const write = await change(this.#found(row, since, options.maxBytes)).catch((error: unknown) => Promise.reject(new FromChange(error)));
+      if (write.replacing !== null && row !== undefined) await connection.query(sql.keep, [name, write.replacing.count]);
+      const bytes = Buffer.from(write.bytes.buffer, write.bytes.byteOffset, write.bytes.byteLength);
+      await connection.query(sql.write, [name, bytes, write.version, UTF8.decode(write.bytes)]);
+      await connection.query(sql.prune, [name, options.historyLimit]);
+      await connection.query('SELECT pg_notify($1, $2)', [sql.channel, name]);
+      return write.version;
+    });
+    return { location: this.location, tag: version };
+  }
+
+  /**
+   * The versions kept in `<table>_history`, newest first; none when the database cannot be read (logged).
+   *
+   * @returns `{ version, savedAt, count }` of each version kept.
+   */
+  async history(): Promise<readonly HistoryEntry[]> {
+    try {
+      const { rows } = await this.#options.client.query(this.#sql.history, [this.#options.name]);
+      return (rows as { version: string; count: number; saved_at: Date }[]).map((row) => ({ version: row.version, savedAt: row.saved_at.toISOString(), count: row.count }));
+    } catch (error) {
+      log('history of %s not listed (%s)', this.location, errorCode(error));
+      return [];
+    }
+  }
+
+  /**
+   * The bytes of the newest version kept with this version.
+   *
+   * @param version - A version {@link PostgresStore.history} lists.
+   * @param options - `maxBytes`.
+   * @returns The bytes, as stored.
+   * @throws {PersonaPoolError} `UNKNOWN_VERSION` when it is not kept (or is over `maxBytes`); `STORE_UNAVAILABLE`.
+   */
+  async readVersion(version: string, { maxBytes }: StoreReadOptions): Promise<Uint8Array> {
+    let rows: readonly unknown[];
+    try {
+      ({ rows } = await this.#options.client.query(this.#sql.version, [this.#options.name, version]));
+    } catch (error) {
+      throw this.#error(error, 'STORE_UNAVAILABLE');
+    }
+    const content = (rows[0] as { content: Uint8Array } | undefined)?.content;
+    if (content === undefined || content.byteLength > maxBytes) {
+      throw new PersonaPoolError('UNKNOWN_VERSION', `The persona pool ${this.location} keeps no version ${version}: list them with history()`);
+    }
+    return content;
+  }
+
+  /**
+   * Listens for this pool's `NOTIFY` on a connection of its own, taken from the host's pool and held
+   * until the watch closes.
+   *
+   * @param listener - Told of each change, and after each reconnection.
+   * @returns The watch.
+   */
+  watch(listener: StoreWatchListener): StoreWatch {
+    const { client, name, reconnectMs } = this.#options;
+    const watch = new PostgresListen({ client, name, reconnectMs, channel: this.#sql.channel }, listener);
+    this.#watches.add(watch);
+    return watch;
+  }
+
+  /**
+   * Closes the watches this store started; the host's `pg.Pool` stays open (it is the host's).
+   *
+   * @returns Once closed.
+   */
+  async close(): Promise<void> {
+    for (const watch of this.#watches) watch.close();
+    this.#watches.clear();
+  }
+
+  #found(row: Row | undefined, since: Tag | undefined, maxBytes: number): StoreRead<Tag> {
+    const { location } = this;
+    if (row === undefined) return since === null ? { kind: 'unchanged' } : { kind: 'missing', location, tag: null };
+    if (since !== undefined && row.version === since) return { kind: 'unchanged' };
+    if (row.content === null) {
+      const message = `The persona pool ${location} holds ${row.size} bytes, over maxBytes (${maxBytes}): raise maxBytes or replace it`;
+      return { kind: 'problem', location, problem: { code: 'TOO_LARGE', message }, version: row.version, tag: row.version };
+    }
+    return { kind: 'content', location, bytes: row.content, tag: row.version };
+  }
+
+  async #lockRow(connection: PostgresConnection, since: Tag | undefined, maxBytes: number): Promise<Row | undefined> {
+    const values = [this.#options.name, since ?? null, maxBytes];
+    const row = (await connection.query(this.#sql.lockRow, values)).rows[0] as Row | undefined;
+    if (row !== undefined) return row;
+    // No row to lock yet: writers of a new pool queue on an advisory lock on its name instead.
+    await connection.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [this.#options.table, this.#options.name]);
+    return (await connection.query(this.#sql.lockRow, values)).rows[0] as Row | undefined;
+  }
+
+  /** Runs `work` in a transaction on a connection of its own; any failure rolls back. */
+  async #transaction<T>(work: (connection: PostgresConnection) => Promise<T>): Promise<T> {
+    let connection: PostgresConnection;
+    try {
+      connection = await this.#options.client.connect();
+    } catch (error) {
+      throw this.#error(error, 'STORE_UNAVAILABLE');
+    }
+    let broken: Error | undefined;
+    try {
+      await connection.query('BEGIN');
+      const result = await work(connection);
+      await connection.query('COMMIT');
+      return result;
+    } catch (error) {
+      await connection.query('ROLLBACK').catch((rollback: unknown) => (broken = new Error(errorCode(rollback))));
+      if (error instanceof FromChange) throw error.error;
+      throw this.#error(error, 'WRITE_FAILED');
+    } finally {
+      connection.release(broken ?? false);
+    }
+  }
+
+  #error(error: unknown, fallback: 'STORE_UNAVAILABLE' | 'WRITE_FAILED'): PersonaPoolError {
+    const typed = storeError(error, { location: this.location, table: this.#options.table, lockWaitMs: this.#options.lockWaitMs, fallback });
+    log('%s: %s (%s)', this.location, typed.code, errorCode(error));
+    return typed;
+  }
+}
+
+/** An error thrown by the pool's `change`: rethrown as it is, after the rollback. */
+class FromChange {
+  constructor(readonly error: unknown) {}
+}
