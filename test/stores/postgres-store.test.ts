@@ -103,7 +103,7 @@ describe('postgresStore', () => {
     const read = (await s.read(undefined, LIMITS)) as Extract<StoreRead, { kind: 'content' }>;
     expect((JSON.parse(new TextDecoder().decode(read.bytes)) as unknown[]).length).toBe(6);
     const hasty = postgresStore({ client, name: 'counter', lockWaitMs: 50 });
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const held = s.replace(undefined, () => new Promise<StoreWrite>((resolve) => (release = () => resolve(writeOf(list(1))))), LIMITS);
     await new Promise((resolve) => setTimeout(resolve, 100));
     await expect(hasty.replace(undefined, async () => writeOf(list(2)), LIMITS)).rejects.toMatchObject({ code: 'LOCKED', status: 503 });
