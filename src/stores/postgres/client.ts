@@ -10,9 +10,11 @@ export interface PostgresConnection {
   query(text: string, values?: unknown[]): Promise<PostgresResult>;
   /** Gives the connection back; with an error, the pool discards it. */
   release(error?: Error | boolean): void;
-  /** `notification` (a `NOTIFY` received), `error` (the connection broke) and `end`. */
+  /** A `NOTIFY` received on a channel this connection listens to. */
   on(event: 'notification', listener: (message: { channel: string; payload?: string | undefined }) => void): unknown;
+  /** The connection broke (the server stopped, `pg_terminate_backend`, a network error). */
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** The connection ended. */
   on(event: 'end', listener: () => void): unknown;
 }
 

@@ -1,9 +1,12 @@
-// The `persona-pool/postgres` entry: the PostgreSQL store. `pg` is an optional peer dependency of
-// persona-pool: this entry checks, when imported, that it can be found, and never loads it itself
-// (the host makes its own `pg.Pool` and passes it in).
+/**
+ * `persona-pool/postgres`: the PostgreSQL store, {@link postgresStore}. `pg` is an optional peer
+ * dependency of persona-pool: this entry checks, when imported, that it can be found, and never loads
+ * it itself (the host makes its own `pg.Pool` and passes it in). See docs/stores.md.
+ *
+ * @packageDocumentation
+ */
 import { createRequire } from 'node:module';
-import type { OptionsInput } from '../../options.js';
-import type { PostgresStoreOptions } from './options.js';
+import type { PostgresStoreInput } from './options.js';
 import { PostgresStore } from './store.js';
 
 try {
@@ -13,9 +16,9 @@ try {
 }
 
 export type { PostgresClient, PostgresConnection, PostgresResult } from './client.js';
-export { POSTGRES_STORE_DEFAULTS, TABLE_PATTERN, type PostgresStoreOptions } from './options.js';
+export { POSTGRES_STORE_DEFAULTS, TABLE_PATTERN, type PostgresStoreInput, type PostgresStoreOptions } from './options.js';
 export { sqlFor, type PostgresSql } from './sql.js';
-export { PostgresStore } from './store.js';
+export { PostgresStore, type PostgresTag } from './store.js';
 
 /**
  * A store that keeps the pool `name` in PostgreSQL, for `new PersonaPool({ store })`. Call
@@ -37,6 +40,6 @@ export { PostgresStore } from './store.js';
  * const pool = new PersonaPool({ store, watch: true });
  * ```
  */
-export function postgresStore(options: OptionsInput<PostgresStoreOptions>): PostgresStore {
+export function postgresStore(options: PostgresStoreInput): PostgresStore {
   return new PostgresStore(options);
 }

@@ -20,10 +20,16 @@ export interface PostgresStoreOptions {
   readonly reconnectMs: number;
 }
 
+/** What {@link postgresStore} takes: `client` and `name`, and any of the other options (`undefined` meaning the default). */
+export type PostgresStoreInput = Pick<PostgresStoreOptions, 'client' | 'name'> & OptionsInput<Omit<PostgresStoreOptions, 'client' | 'name'>>;
+
 /** The defaults of the optional options. */
 export const POSTGRES_STORE_DEFAULTS = {
+  /** One table for every named pool. */
   table: 'persona_pools',
+  /** As the file store's lock wait. */
   lockWaitMs: 15_000,
+  /** One attempt a second to listen again. */
   reconnectMs: 1000,
 } as const satisfies Partial<PostgresStoreOptions>;
 
@@ -47,7 +53,7 @@ function checkNumber(name: string, value: unknown): void {
  * @returns The complete options.
  * @throws {PersonaPoolError} `INVALID_OPTION` for a missing client, an empty or too long name, an invalid table name or timing.
  */
-export function postgresOptions(input: OptionsInput<PostgresStoreOptions>): PostgresStoreOptions {
+export function postgresOptions(input: PostgresStoreInput): PostgresStoreOptions {
   const options = { ...POSTGRES_STORE_DEFAULTS, ...Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) } as PostgresStoreOptions;
   const { client, name, table } = options;
   if (typeof client?.query !== 'function' || typeof client.connect !== 'function') throw invalid('postgresStore: client must be a pg.Pool (new pg.Pool(...))');

@@ -1,18 +1,18 @@
 import createDebug from 'debug';
 import { PersonaPoolError } from '../../errors.js';
-import type { OptionsInput } from '../../options.js';
 import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
 import type { PostgresConnection } from './client.js';
 import { errorCode, storeError } from './errors.js';
 import { PostgresListen } from './listen.js';
-import { postgresOptions, type PostgresStoreOptions } from './options.js';
+import { postgresOptions, type PostgresStoreInput, type PostgresStoreOptions } from './options.js';
 import { sqlFor, type PostgresSql } from './sql.js';
 
 const log = createDebug('persona-pool:postgres');
 const UTF8 = new TextDecoder();
 
-/** The tag of a read: the row's version, or null for no row. */
-type Tag = string | null;
+/** The tag of a read of the PostgreSQL store: the row's version, or null for no row. */
+export type PostgresTag = string | null;
+
 
 interface Row {
   readonly version: string;
@@ -24,7 +24,7 @@ interface Row {
  * A persona pool kept in PostgreSQL: one row of `table` per named pool, its replaced versions in
  * `<table>_history`, and a `NOTIFY` on the table's channel at each replace. Made by {@link postgresStore}.
  */
-export class PostgresStore implements PersonaStore<Tag> {
+export class PostgresStore implements PersonaStore<PostgresTag> {
   readonly #options: PostgresStoreOptions;
   readonly #sql: PostgresSql;
   readonly #watches = new Set<StoreWatch>();
@@ -35,7 +35,7 @@ export class PostgresStore implements PersonaStore<Tag> {
    * @param options - See {@link PostgresStoreOptions}.
    * @throws {PersonaPoolError} `INVALID_OPTION` for a malformed option.
    */
-  constructor(options: OptionsInput<PostgresStoreOptions>) {
+  constructor(options: PostgresStoreInput) {
     this.#options = postgresOptions(options);
     this.#sql = sqlFor(this.#options.table);
     this.location = `postgres:${this.#options.table}/${this.#options.name}`;
@@ -63,7 +63,7 @@ export class PostgresStore implements PersonaStore<Tag> {
    * @returns What was found.
    * @throws {PersonaPoolError} `STORE_UNAVAILABLE` when the database is down, unreachable or refuses the login.
    */
-  async read(since: Tag | undefined, { maxBytes }: StoreReadOptions): Promise<StoreRead<Tag>> {
+  async read(since: PostgresTag | undefined, { maxBytes }: StoreReadOptions): Promise<StoreRead<PostgresTag>> {
     try {
       const { rows } = await this.#options.client.query(this.#sql.read, [this.#options.name, since ?? null, maxBytes]);
       return this.#found(rows[0] as Row | undefined, since, maxBytes);
@@ -83,7 +83,7 @@ export class PostgresStore implements PersonaStore<Tag> {
    * @returns The location and the new version.
    * @throws {PersonaPoolError} `LOCKED`, `STORE_UNAVAILABLE`, `WRITE_FAILED`; whatever `change` throws, as it is.
    */
-  async replace(since: Tag | undefined, change: StoreChange<Tag>, options: StoreReplaceOptions): Promise<StoreWritten<Tag>> {
+  async replace(since: PostgresTag | undefined, change: StoreChange<PostgresTag>, options: StoreReplaceOptions): Promise<StoreWritten<PostgresTag>> {
     const { name, lockWaitMs } = this.#options;
     const sql = this.#sql;
     const version = await this.#transaction(async (connection) => {
@@ -161,7 +161,7 @@ export class PostgresStore implements PersonaStore<Tag> {
     this.#watches.clear();
   }
 
-  #found(row: Row | undefined, since: Tag | undefined, maxBytes: number): StoreRead<Tag> {
+  #found(row: Row | undefined, since: PostgresTag | undefined, maxBytes: number): StoreRead<PostgresTag> {
     const { location } = this;
     if (row === undefined) return since === null ? { kind: 'unchanged' } : { kind: 'missing', location, tag: null };
     if (since !== undefined && row.version === since) return { kind: 'unchanged' };
@@ -172,7 +172,7 @@ export class PostgresStore implements PersonaStore<Tag> {
     return { kind: 'content', location, bytes: row.content, tag: row.version };
   }
 
-  async #lockRow(connection: PostgresConnection, since: Tag | undefined, maxBytes: number): Promise<Row | undefined> {
+  async #lockRow(connection: PostgresConnection, since: PostgresTag | undefined, maxBytes: number): Promise<Row | undefined> {
     const values = [this.#options.name, since ?? null, maxBytes];
     const row = (await connection.query(this.#sql.lockRow, values)).rows[0] as Row | undefined;
     if (row !== undefined) return row;
