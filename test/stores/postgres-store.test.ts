@@ -141,6 +141,17 @@ describe('postgresStore', () => {
     await other.end();
   });
 
+  it('a watch closed before it connects gives its connection back and never vouches', async () => {
+    const s = postgresStore({ client, name: 'closed-early' });
+    const watch = s.watch({ changed: () => undefined, failed: () => undefined });
+    watch.close();
+    watch.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(watch.healthy).toBe(false);
+    const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND state = 'idle'");
+    expect(rows[0]).toEqual({ n: 0 });
+  });
+
   it('a wrong password is STORE_UNAVAILABLE, without the password in any message or debug line', async () => {
     const password = 'Sup3r-secret-word';
     const wrong = new pg.Pool({ ...server.config, password });
@@ -177,6 +188,8 @@ describe('postgresStore', () => {
       await expect(s.replace(undefined, async () => writeOf(list(2)), LIMITS)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
       await expect(s.readVersion('x', LIMITS)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
       await waitFor(() => !watch.healthy);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // the watch tries again, and fails, while down
+      expect(watch.healthy).toBe(false);
     } finally {
       server.start();
     }
