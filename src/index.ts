@@ -36,6 +36,12 @@ export type {
   StoreWritten,
 } from './stores/types.js';
 export { ABSENT_VERSION, UNREADABLE_VERSION, versionOf } from './version.js';
+export { FileStore, fileStore } from './stores/file/store.js';
+export { FILE_STORE_DEFAULTS } from './stores/file/options.js';
+export type { FileStoreOptions } from './stores/file/options.js';
+export type { FileTag } from './stores/file/read.js';
+export { MemoryStore, memoryStore } from './stores/memory/store.js';
+export type { MemoryStoreOptions } from './stores/memory/store.js';
 export { hasRole, requireAdmin, requireRole, requireViewer } from './http/roles.js';
 export type { PoolUser, RoleCheck } from './http/roles.js';
 export { createPersonasHandler, errorResponse, HANDLER_DEFAULTS, handlePersonasRequest, listPersonas, replacePersonas } from './http/handler.js';

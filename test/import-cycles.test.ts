@@ -82,4 +82,25 @@ describe('import cycles', () => {
   it('finds none in src/', () => {
     expect(findCycle(sourceGraph())).toBeUndefined();
   });
+
+  it('keeps the layers: persona <- stores <- pool <- http, cli; stores/types.ts without node:fs; the root entry without postgres', () => {
+    const graph = sourceGraph();
+    const breaks: string[] = [];
+    const forbid = (from: (file: string) => boolean, to: (module: string) => boolean, rule: string) => {
+      for (const [file, imports] of graph) for (const module of imports) if (from(file) && to(module)) breaks.push(`${file} -> ${module} (${rule})`);
+    };
+    const under = (folder: string) => (file: string) => file.startsWith(`${folder}/`);
+    const any = (...tests: ((file: string) => boolean)[]) => (file: string) => tests.some((test) => test(file));
+    forbid(under('persona'), any(under('pool'), under('stores'), under('http'), under('cli')), 'persona is the bottom layer');
+    forbid(under('stores'), any(under('pool'), under('http'), under('cli')), 'stores know nothing of the pool');
+    forbid(under('pool'), any(under('http'), under('cli')), 'the pool knows nothing of http or cli');
+    expect(breaks).toEqual([]);
+    const reached = new Set(['index.ts']);
+    for (const file of reached) for (const module of graph.get(file) ?? []) reached.add(module);
+    expect(reached.has('pool/pool.ts')).toBe(true);
+    expect([...reached].filter(under('stores/postgres'))).toEqual([]);
+    const types = fs.readFileSync(join(SRC, 'stores', 'types.ts'), 'utf8');
+    expect(types).not.toMatch(/from\s*['"](node:)?fs(\/promises)?['"]/);
+    expect(importsOf(types)).toEqual([]);
+  });
 });

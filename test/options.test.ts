@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { inActiveHours, inspectPersonas, inWorkHours, isPersonaPoolError, parsePersonas, PersonaPool, POOL_DEFAULTS } from '../src/index.js';
+import { inActiveHours, inspectPersonas, inWorkHours, isPersonaPoolError, memoryStore, parsePersonas, PersonaPool, POOL_DEFAULTS } from '../src/index.js';
 import type { OptionsInput, PersonaPoolOptions } from '../src/index.js';
 import { persona, tempDir } from './helpers.js';
 
@@ -147,6 +147,12 @@ const POOL_ROWS: readonly Row[] = [
       return watching;
     },
   },
+  {
+    option: 'store',
+    expected: 'file',
+    other: memoryStore(),
+    probe: (options) => new PersonaPool({ path: poolFile().file, ...options }).resolvePath().startsWith('memory:') ? 'memory' : 'file',
+  },
 ];
 
 afterEach(() => {
@@ -192,6 +198,7 @@ describe('PersonaPool options set to undefined', () => {
       lockWaitMs: undefined,
       historyLimit: undefined,
       watch: undefined,
+      store: undefined,
     };
     expect(new PersonaPool(all).resolvePath()).toBe(new PersonaPool().resolvePath());
     expect(new PersonaPool(undefined).resolvePath()).toBe(new PersonaPool({}).resolvePath());

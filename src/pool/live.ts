@@ -2,14 +2,17 @@ import createDebug from 'debug';
 import { ChangeIterator, type ChangesOptions } from './changes.js';
 import type { PoolSnapshot } from './snapshot.js';
 import { listenerSubscriber, Subscribers, type PoolListener, type Subscriber } from './subscribers.js';
-import { FolderWatch } from '../stores/file/watcher.js';
+import type { PersonaStore, StoreWatch } from '../stores/types.js';
 
 const log = createDebug('persona-pool:watch');
 
+/** How often the pool checks its store for its subscribers when no watch tells it of changes, in ms. */
+export const POLL_MS = 1000;
+
 /** What {@link Live} needs of its pool. */
 export interface LiveSource {
-  /** The pool file now: fixed in watch mode, resolved again in stat mode. */
-  resolvePath(): string;
+  /** Where the pool lives. */
+  readonly store: PersonaStore;
   /** The pool now, in its default language, checked against the disk unless events vouch for it. */
   snapshot(): Promise<PoolSnapshot>;
   /** The version the pool last served in its default language, or the current one if none. */
@@ -17,18 +20,20 @@ export interface LiveSource {
 }
 
 /**
- * The live side of one pool: the folder watch, the generation that tells which cache entries events
- * still vouch for, and the subscribers, told of each new version.
+ * The live side of one pool: the store's watch (or, without one or after its failure, a check every
+ * {@link POLL_MS} ms), the generation that tells which cache entries the watch still vouches for, and
+ * the subscribers, told of each new version.
  *
- * A cache entry confirmed (by a `stat` or a read) in the current generation is served with no
- * syscall while {@link Live.trusted} is that generation: only in watch mode, while the watcher runs.
- * Every event for the file, every periodic check and every write through the pool starts a new generation.
+ * A cache entry confirmed (by an "unchanged" answer or a read) in the current generation is served
+ * with no call to the store while {@link Live.trusted} is that generation: only in watch mode, while
+ * the store's watch is healthy. Every hint, every poll and every write through the pool starts a new generation.
  */
 export class Live {
   readonly #source: LiveSource;
   readonly #watchMode: boolean;
   readonly #subscribers = new Subscribers();
-  #watch: FolderWatch | undefined;
+  #watch: StoreWatch | undefined;
+  #poll: NodeJS.Timeout | undefined;
   #generation = 0;
   #trusted = -1;
   #fellBack = false;
@@ -43,6 +48,10 @@ export class Live {
   constructor(source: LiveSource, watchMode: boolean) {
     this.#source = source;
     this.#watchMode = watchMode;
+    if (watchMode && source.store.watch === undefined) {
+      this.#fellBack = true;
+      log('watch mode off for %s: its store cannot watch, so each read checks the store', source.store.location);
+    }
     this.#keepWatch();
   }
 
@@ -134,39 +143,64 @@ export class Live {
     this.#check();
   }
 
-  /** Starts the watch when needed (watch mode, or a subscriber), stops it when not. */
+  /** Starts the watch (or the poll) when needed (watch mode, or a subscriber), stops it when not. */
   #keepWatch(): void {
     const needed = !this.#closed && ((this.#watchMode && !this.#fellBack) || this.#subscribers.size > 0);
-    if (needed && this.#watch === undefined) this.#startWatch();
-    else if (!needed && this.#watch !== undefined) {
-      log('stopped watching %s', this.#watch.path);
-      this.#watch.close();
-      this.#watch = undefined;
-    }
+    if (needed && this.#watch === undefined && this.#poll === undefined) this.#startWatch();
+    else if (!needed) this.#stopWatch();
+  }
+
+  #stopWatch(): void {
+    if (this.#watch !== undefined) log('stopped watching %s', this.#source.store.location);
+    this.#watch?.close();
+    this.#watch = undefined;
+    clearInterval(this.#poll);
+    this.#poll = undefined;
   }
 
   #startWatch(): void {
-    const watch = new FolderWatch(this.#source.resolvePath(), { changed: () => this.#changed(), failed: (reason) => this.#failed(reason) });
+    const { store } = this.#source;
+    if (store.watch === undefined) {
+      this.#startPoll();
+      return;
+    }
+    let starting = true;
+    let failure: string | undefined;
+    const watch = store.watch({
+      changed: () => !starting && this.#watch === watch && this.#changed(),
+      failed: (reason) => {
+        if (starting) failure ??= reason;
+        else if (this.#watch === watch) this.#failed(reason);
+      },
+    });
+    starting = false;
     this.#watch = watch;
-    const failure = watch.start();
     if (failure === undefined) {
-      log('watching %s', watch.path);
+      log('watching %s', store.location);
       this.#changed();
     } else {
       this.#failed(failure);
     }
   }
 
+  /** Without a watch: a check every {@link POLL_MS} ms, which does not keep the process alive. */
+  #startPoll(): void {
+    this.#poll = setInterval(() => this.#changed(), POLL_MS).unref();
+    this.#changed();
+  }
+
   #failed(reason: string): void {
-    const path = this.#watch?.path;
+    const location = this.#source.store.location;
+    this.#watch?.close();
+    this.#watch = undefined;
     if (this.#watchMode && !this.#fellBack) {
       this.#fellBack = true;
-      log('watch mode off for %s, each read checks the file with a stat again: %s', path, reason);
+      log('watch mode off for %s, each read checks the store again: %s', location, reason);
     } else {
-      log('no events for %s, a check every second serves the subscribers: %s', path, reason);
+      log('no events for %s, a check every second serves the subscribers: %s', location, reason);
     }
-    this.#changed();
-    this.#keepWatch();
+    if (this.#subscribers.size > 0 && !this.#closed) this.#startPoll();
+    else this.#changed();
   }
 
   /** An event, a periodic check, a start or a failure: nothing confirmed before is vouched for any more. */

@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PersonaPoolError } from '../errors.js';
 import { withDefaults, type OptionsInput } from '../options.js';
+import type { PersonaStore } from '../stores/types.js';
 
 /** Options of `PersonaPool`; see docs/pool.md. The constructor takes any of them ({@link OptionsInput}): `undefined` means the default. */
 export interface PersonaPoolOptions {
@@ -33,6 +34,12 @@ export interface PersonaPoolOptions {
    * the file with one `stat`. See docs/pool.md, "Watch mode".
    */
   readonly watch: boolean;
+  /**
+   * Where the pool lives (see docs/stores.md). Default: the file store, made from the options above
+   * (`path`, `env`, `envVar`, `systemPath`, `userPath`, `lockStaleMs`, `lockWaitMs`), which are then
+   * ignored; `maxPersonas`, `maxBytes`, `historyLimit`, `languageDefault` and `watch` apply to any store.
+   */
+  readonly store: PersonaStore | undefined;
 }
 
 /**
@@ -60,6 +67,8 @@ export const POOL_DEFAULTS = {
   historyLimit: 20,
   /** Off: each read checks the file with one `stat`. */
   watch: false,
+  /** The file store. */
+  store: undefined,
 } as const satisfies Omit<PersonaPoolOptions, 'env' | 'userPath'>;
 
 function checkOptions(options: PersonaPoolOptions): PersonaPoolOptions {
@@ -75,6 +84,10 @@ function checkOptions(options: PersonaPoolOptions): PersonaPoolOptions {
   }
   if (typeof options.watch !== 'boolean') {
     throw new PersonaPoolError('INVALID_OPTION', `PersonaPool option watch must be a boolean, got ${String(options.watch)}`);
+  }
+  const { store } = options;
+  if (store !== undefined && (typeof store !== 'object' || store === null || typeof store.read !== 'function' || typeof store.replace !== 'function')) {
+    throw new PersonaPoolError('INVALID_OPTION', 'PersonaPool option store must be a PersonaStore (an object with read, replace, history and readVersion): see docs/stores.md');
   }
   return options;
 }

@@ -1,29 +1,22 @@
-import fs, { type BigIntStats } from 'node:fs';
-import { dirname } from 'node:path';
 import createDebug from 'debug';
-import { followLinks, removeLeftovers, resolveLinks, writeFileAtomic, type AtomicWrite } from '../stores/file/atomic-write.js';
-import { PersonaPoolError, type RejectedPersona } from '../errors.js';
-import { keepable, keepVersion, type Content, type Keeping } from '../stores/file/history.js';
-import type { HistoryEntry } from '../stores/types.js';
-import { keptEntries, listHistory } from '../stores/file/history-restore.js';
+import type { RejectedPersona } from '../errors.js';
+import { PersonaPoolError } from '../errors.js';
+import type { EmailPersona } from '../persona/schema.js';
+import type { PersonaWarning } from '../persona/warnings.js';
+import type { OptionsInput } from '../options.js';
+import { fileStore } from '../stores/file/store.js';
+import type { HistoryEntry, PersonaStore } from '../stores/types.js';
+import { versionOf } from '../version.js';
+import { ReadCache } from './cache.js';
 import type { ChangesOptions } from './changes.js';
 import { Live } from './live.js';
-import { acquireLock, LockError, type HeldLock } from '../stores/file/lock.js';
-import { inspectPersonas } from '../persona/parse.js';
-import type { OptionsInput } from '../options.js';
 import { poolOptions, type PersonaPoolOptions } from './options.js';
-import { locatePool, statOf, type Stat } from '../stores/file/resolve-path.js';
-import { stampOf, unchanged, type Stamp } from '../stores/file/stamp.js';
-import type { EmailPersona } from '../persona/schema.js';
-import { recallValidation, type Validated } from './validated.js';
-import type { PersonaWarning } from '../persona/warnings.js';
+import { writtenSnapshot, type PoolSnapshot } from './snapshot.js';
 import type { PoolListener } from './subscribers.js';
-import { readPoolFile, readPoolFileSync, toSnapshot, writtenSnapshot, type FileRead, type PoolSnapshot } from './snapshot.js';
-import { refuseNonFile, writeFailed } from '../stores/file/write-errors.js';
+import type { Validated } from './validated.js';
+import { checkMatch, keepable, keptList, serialize, validateEntries } from './write.js';
 
 const log = createDebug('persona-pool:pool');
-/** Encodes the file's text: a `TextEncoder` is faster than `Buffer.from` for text of this size. */
-const UTF8 = new TextEncoder();
 
 /** Options of a read: the language default for this call. */
 export interface ReadOptions {
@@ -45,7 +38,7 @@ export type UpdateFunction = (personas: readonly EmailPersona[], snapshot: PoolS
 
 /** What {@link PersonaPool.replace} wrote. */
 export interface ReplaceResult {
-  /** The pool file written (as resolved, before following symlinks). */
+  /** Where it was written: the pool file (as resolved, before following symlinks), or the store's `location`. */
   readonly path: string;
   /** The personas now in the pool, frozen, in input order. */
   readonly personas: readonly EmailPersona[];
@@ -57,18 +50,11 @@ export interface ReplaceResult {
   readonly version: string;
 }
 
-interface CacheEntry {
-  readonly snapshot: PoolSnapshot;
-  /** The stamp of the handle the content was read from; undefined for the missing file. */
-  readonly stamp: Stamp | undefined;
-  /** The watch generation the entry was last confirmed in (by a `stat`, a read or a write). */
-  checked: number;
-}
-
 /**
- * The persona pool file: cached reads that cost one `stat` when nothing changed (no syscall in watch
+ * The persona pool: cached reads that cost one `stat` when nothing changed (no syscall in watch
  * mode, `{ watch: true }`), locked, atomic, durable writes, and subscriptions to its changes. Pools
- * share no state; use one per file.
+ * share no state; use one per file. The pool lives in a file unless the `store` option puts it
+ * elsewhere (see docs/stores.md); every method works on any store.
  *
  * @example
  * ```ts
@@ -79,12 +65,9 @@ interface CacheEntry {
  */
 export class PersonaPool {
   readonly #options: PersonaPoolOptions;
-  readonly #cache = new Map<string, CacheEntry>();
-  /** Whether cache hits check with the bigint `stat`: once a file's inode or device is too large for a number. */
-  #bigintStat = false;
+  readonly #store: PersonaStore;
+  readonly #cache: ReadCache;
   #queue: Promise<unknown> = Promise.resolve();
-  /** In watch mode, the path resolved once, at construction. */
-  readonly #fixedPath: string | undefined;
   readonly #live: Live;
 
   /**
@@ -94,15 +77,17 @@ export class PersonaPool {
    */
   constructor(options: OptionsInput<PersonaPoolOptions> = {}) {
     this.#options = poolOptions(options);
-    this.#fixedPath = this.#options.watch ? this.#locate().path : undefined;
-    const lastVersion = () => (this.#cache.get(this.#options.languageDefault)?.snapshot ?? this.snapshotSync()).version;
-    this.#live = new Live({ resolvePath: () => this.resolvePath(), snapshot: () => this.snapshot(), lastVersion }, this.#options.watch);
+    const { path, env, envVar, systemPath, userPath, lockStaleMs, lockWaitMs, watch } = this.#options;
+    this.#store = this.#options.store ?? fileStore({ path, env, envVar, systemPath, userPath, lockStaleMs, lockWaitMs, resolveOnce: watch });
+    this.#cache = new ReadCache(this.#store, this.#options.maxBytes);
+    this.#live = new Live({ store: this.#store, snapshot: () => this.snapshot(), lastVersion: () => this.#lastVersion() }, watch);
   }
 
   /**
    * Whether reads are answered from memory: watch mode, its watcher running. False in stat mode, after
    * a fallback (a folder missing, moved or replaced, a watcher error, a network file system: see
-   * docs/pool.md) and after {@link PersonaPool.close}.
+   * docs/pool.md), with a store that cannot watch (or whose watch is unhealthy now), and after
+   * {@link PersonaPool.close}.
    */
   get watching(): boolean {
     return this.#live.watching;
@@ -111,12 +96,12 @@ export class PersonaPool {
   /**
    * The pool file, as the original resolves it: the variable if set and not blank; else the
    * system path if it exists; else the system path if its folder is writable; else the user path.
-   * It writes nothing.
+   * It writes nothing. With a `store` option: the store's `location`.
    *
    * @returns The path.
    */
   resolvePath(): string {
-    return this.#fixedPath ?? this.#locate().path;
+    return this.#store.location;
   }
 
   /**
@@ -125,14 +110,14 @@ export class PersonaPool {
    *
    * @param options - `languageDefault` for this call.
    * @returns The frozen snapshot.
+   * @throws {PersonaPoolError} `SYNC_UNSUPPORTED` on a store that cannot read synchronously, but in
+   *   watch mode once a snapshot is held (see docs/stores.md).
    */
   snapshotSync(options: ReadOptions = {}): PoolSnapshot {
     const language = this.#language(options);
     const trusted = this.#trusted(language);
     if (trusted !== undefined) return trusted;
-    const generation = this.#live.generation;
-    const { path, stat } = this.#locate();
-    return this.#readSync(language, path, stat, generation);
+    return this.#heldWhileWatching(language) ?? this.#cache.readSync(language, this.#live.generation);
   }
 
   /**
@@ -144,11 +129,7 @@ export class PersonaPool {
    */
   async snapshot(options: ReadOptions = {}): Promise<PoolSnapshot> {
     const language = this.#language(options);
-    const trusted = this.#trusted(language);
-    if (trusted !== undefined) return trusted;
-    const generation = this.#live.generation;
-    const { path, stat } = this.#locate();
-    return this.#hit(language, path, stat, generation) ?? this.#store(language, path, await readPoolFile(path, this.#options.maxBytes), generation);
+    return this.#trusted(language) ?? this.#cache.read(language, this.#live.generation);
   }
 
   /**
@@ -157,6 +138,7 @@ export class PersonaPool {
    *
    * @param options - `languageDefault` for this call.
    * @returns The personas.
+   * @throws {PersonaPoolError} `SYNC_UNSUPPORTED` as {@link PersonaPool.snapshotSync}.
    */
   loadSync(options: ReadOptions = {}): readonly EmailPersona[] {
     return this.snapshotSync(options).personas;
@@ -173,11 +155,8 @@ export class PersonaPool {
     const language = this.#language(options);
     const trusted = this.#trusted(language);
     if (trusted !== undefined) return trusted.personas;
-    const generation = this.#live.generation;
-    const { path, stat } = this.#locate();
-    const hit = this.#hit(language, path, stat, generation);
-    if (hit) return hit.personas;
-    return this.#store(language, path, await readPoolFile(path, this.#options.maxBytes), generation).personas;
+    const read = this.#cache.read(language, this.#live.generation);
+    return read instanceof Promise ? (await read).personas : read.personas;
   }
 
   /**
@@ -188,7 +167,7 @@ export class PersonaPool {
    * @param options - `ifMatch`: write only if the current version is this one.
    * @returns What was written, the entries rejected, and the warnings (see `inspectPersonas`).
    * @throws {PersonaPoolError} `NOT_A_LIST`, `TOO_MANY`, `ALL_INVALID`, `VERSION_MISMATCH`, `LOCKED`, `LOCK_COMPROMISED`,
-   *   `WRITE_FAILED` (409 when the path is not a regular file).
+   *   `WRITE_FAILED` (409 when the path is not a regular file), `STORE_UNAVAILABLE`.
    */
   replace(entries: unknown, options: ReplaceOptions = {}): Promise<ReplaceResult> {
     return this.#enqueue(() => {
@@ -220,12 +199,12 @@ export class PersonaPool {
 
   /**
    * The versions the pool's history keeps (each replaced content, up to `historyLimit`), newest
-   * first. It reads only file names, never their content.
+   * first. The file store reads only file names, never their content.
    *
    * @returns `{ version, savedAt, count }` of each version kept.
    */
   history(): Promise<readonly HistoryEntry[]> {
-    return listHistory(resolveLinks(this.resolvePath()));
+    return this.#store.history();
   }
 
   /**
@@ -238,14 +217,14 @@ export class PersonaPool {
    * @throws {PersonaPoolError} `UNKNOWN_VERSION` (404) for a version not kept; as `replace` otherwise.
    */
   restore(version: string, options: ReplaceOptions = {}): Promise<ReplaceResult> {
-    return this.#enqueue(() => {
-      const path = this.resolvePath();
-      const valid = this.#validate(keptEntries(path, resolveLinks(path), version, this.#options.maxBytes));
+    return this.#enqueue(async () => {
+      const bytes = await this.#store.readVersion(version, { maxBytes: this.#options.maxBytes });
+      const valid = this.#validate(keptList(this.#store.location, version, bytes));
       return this.#change(options, () => valid);
     });
   }
 
-  /** Forgets every cached read: the next load reads the file. */
+  /** Forgets every cached read: the next load reads the store. */
   resetCache(): void {
     this.#cache.clear();
   }
@@ -289,7 +268,8 @@ export class PersonaPool {
 
   /**
    * Stops watching and ends every subscription and iterator; the pool still reads (each read with a
-   * `stat`) and writes. Idempotent. A pool that is never closed does not keep the process alive.
+   * `stat`) and writes. Idempotent. A pool that is never closed does not keep the process alive. A
+   * store given in the `store` option is not closed: whoever made it closes it.
    *
    * @returns Once done.
    */
@@ -310,12 +290,13 @@ export class PersonaPool {
     return options.languageDefault ?? this.#options.languageDefault;
   }
 
-  #locate(): { path: string; stat: Stat } {
-    const fixed = this.#fixedPath;
-    return fixed === undefined ? locatePool(this.#options, this.#bigintStat) : { path: fixed, stat: statOf(fixed, this.#bigintStat) };
+  #lastVersion(): string {
+    const held = this.#cache.get(this.#options.languageDefault)?.snapshot;
+    if (held !== undefined) return held.version;
+    return this.#store.readSync === undefined ? '' : this.snapshotSync().version;
   }
 
-  /** The cached snapshot when events vouch for it (watch mode): no syscall. */
+  /** The cached snapshot when the watch vouches for it (watch mode): no call to the store. */
   #trusted(language: string): PoolSnapshot | undefined {
     const trusted = this.#live.trusted;
     if (trusted === -1) return undefined;
@@ -323,30 +304,15 @@ export class PersonaPool {
     return entry?.checked === trusted ? entry.snapshot : undefined;
   }
 
-  /** The cached snapshot when `stat` shows its file unchanged; confirmed in `generation`, taken before the `stat`. */
-  #hit(language: string, path: string, stat: Stat, generation: number): PoolSnapshot | undefined {
-    const entry = this.#cache.get(language);
-    if (entry === undefined || entry.snapshot.path !== path || stat instanceof Error || !unchanged(entry.stamp, stat)) return undefined;
-    entry.checked = generation;
-    return entry.snapshot;
-  }
-
-  /** Caches a snapshot with the stamp of its content; a stamp numbers cannot hold switches the pool to bigint `stat`s. */
-  #remember(language: string, snapshot: PoolSnapshot, stats: BigIntStats | undefined, checked: number): void {
-    const stamp = stats === undefined ? undefined : stampOf(stats);
-    if (stamp?.numbers === null) this.#bigintStat = true;
-    this.#cache.set(language, { snapshot, stamp, checked });
-  }
-
-  #store(language: string, path: string, read: FileRead, generation: number): PoolSnapshot {
-    const snapshot = toSnapshot(path, read, language);
-    if (read.kind === 'failed') this.#cache.delete(language);
-    else this.#remember(language, snapshot, read.kind === 'read' ? read.stats : undefined, generation);
-    return snapshot;
-  }
-
-  #readSync(language: string, path: string, stat: Stat, generation: number): PoolSnapshot {
-    return this.#hit(language, path, stat, generation) ?? this.#store(language, path, readPoolFileSync(path, this.#options.maxBytes), generation);
+  /**
+   * A store without `readSync`, in watch mode with a healthy watch: the snapshot held, even if a hint
+   * came since (a read to refresh it starts); undefined otherwise.
+   */
+  #heldWhileWatching(language: string): PoolSnapshot | undefined {
+    if (this.#store.readSync !== undefined || !this.#live.watching) return undefined;
+    const held = this.#cache.get(language)?.snapshot;
+    if (held !== undefined) this.snapshot({ languageDefault: language }).catch((error: unknown) => log('refreshing the persona pool failed: %O', error));
+    return held;
   }
 
   /** Runs the writes of this pool one after another, in call order, whatever each one's outcome. */
@@ -356,110 +322,32 @@ export class PersonaPool {
     return run;
   }
 
-  /** Locks, checks `ifMatch`, asks `change` for the new personas, and writes them. */
+  /** Under the store's lock: checks `ifMatch`, asks `change` for the new personas, and has the store write them. */
   async #change(options: ReplaceOptions, change: (current: PoolSnapshot) => Validated | Promise<Validated>): Promise<ReplaceResult> {
-    const path = this.resolvePath();
-    const { target, stats } = followLinks(path);
-    refuseNonFile(path, stats, this.#options); // before locking too: no lock folder beside a device
-    const lock = await this.#lock(path, target);
-    try {
-      const { snapshot: current, content } = this.#current(path);
-      if (options.ifMatch !== undefined && options.ifMatch !== current.version) {
-        throw new PersonaPoolError('VERSION_MISMATCH', `The persona pool ${path} changed since version ${options.ifMatch} (now ${current.version}): reload it and apply your change again`);
-      }
-      const { personas, rejected, warnings } = await change(current);
-      // Parsed personas hold exactly the eleven fields, in schema order: the schema's output is built so.
-      const bytes = UTF8.encode(`${JSON.stringify(personas, null, 2)}\n`);
-      // The personas just validated are what the file will hold: hashed and frozen while the disk
-      // syncs, and cached as they are, not parsed again.
-      const { stats: written, made: snapshot } = await this.#write(path, target, bytes, lock, content, () => writtenSnapshot(path, personas, bytes));
-      // A new generation: a read that began before this write cannot leave its older content vouched for.
-      this.#remember(this.#options.languageDefault, snapshot, written, this.#live.advance());
-      this.#live.written(snapshot);
-      log('replaced %s: %d personas, %d rejected', path, snapshot.personas.length, rejected.length);
-      return { path, personas: snapshot.personas, rejected, warnings, version: snapshot.version };
-    } finally {
-      await lock.release();
-    }
-  }
-
-  /** Under the lock: the pool now, and what of it the history can keep; a path that is not a regular file is refused. */
-  #current(path: string): { snapshot: PoolSnapshot; content: Content | null } {
-    const generation = this.#live.generation; // taken before the stat, as every read takes it
-    const stat = statOf(path, this.#bigintStat);
-    refuseNonFile(path, stat, this.#options);
-    const { languageDefault } = this.#options;
-    const snapshot = this.#readSync(languageDefault, path, stat, generation);
-    return { snapshot, content: keepable(snapshot, this.#cache.get(languageDefault)?.stamp?.stats) };
+    const { languageDefault: language, maxBytes, historyLimit } = this.#options;
+    const entry = this.#cache.get(language);
+    const generation = this.#live.generation; // taken before the read under the lock, as every read takes it
+    let made: (Validated & { readonly version: string }) | undefined;
+    const written = await this.#store.replace(entry?.tag, async (read) => {
+      const current = this.#cache.settle(language, entry, read, generation);
+      checkMatch(options.ifMatch, current);
+      const validated = await change(current);
+      const bytes = serialize(validated.personas);
+      made = { ...validated, version: versionOf(bytes) };
+      return { bytes, version: made.version, count: validated.personas.length, replacing: keepable(current) };
+    }, { maxBytes, historyLimit });
+    if (made === undefined) throw new PersonaPoolError('WRITE_FAILED', `The store of ${written.location} wrote without asking the pool what: it breaks the store contract (docs/stores.md)`);
+    const { personas, rejected, warnings, version } = made;
+    // The personas just validated are what the store holds: cached as they are, not parsed again.
+    const snapshot = writtenSnapshot(written.location, personas, version);
+    // A new generation: a read that began before this write cannot leave its older content vouched for.
+    this.#cache.remember(language, snapshot, written.tag, this.#live.advance());
+    this.#live.written(snapshot);
+    log('replaced %s: %d personas, %d rejected', written.location, snapshot.personas.length, rejected.length);
+    return { path: written.location, personas: snapshot.personas, rejected, warnings, version };
   }
 
   #validate(entries: unknown): Validated {
-    if (!Array.isArray(entries)) {
-      throw new PersonaPoolError('NOT_A_LIST', 'The personas must be a JSON list of persona objects');
-    }
-    const { maxPersonas, languageDefault } = this.#options;
-    if (entries.length > maxPersonas) {
-      throw new PersonaPoolError('TOO_MANY', `Too many personas: ${entries.length}, the limit is ${maxPersonas}: trim the list or raise maxPersonas`);
-    }
-    const { personas, rejected, warnings } = recallValidation(entries, languageDefault) ?? inspectPersonas(entries, { languageDefault });
-    if (entries.length > 0 && personas.length === 0) {
-      const reasons = rejected.slice(0, 3).map(({ index, issues }) => `#${index}: ${issues.map((issue) => issue.message).join(', ')}`);
-      const message = `Persona validation failed: no entry is valid. Each persona needs name, email (as user@domain.tld) and role. First reasons: ${reasons.join('; ')}`;
-      throw new PersonaPoolError('ALL_INVALID', message, { rejected });
-    }
-    return { personas, rejected, warnings };
-  }
-
-  async #lock(path: string, target: string): Promise<HeldLock> {
-    const timing = { staleMs: this.#options.lockStaleMs, waitMs: this.#options.lockWaitMs };
-    try {
-      return await acquireLock(target, timing).catch((error: unknown) => {
-        // The folder does not exist yet: make it, then lock again.
-        if (!(error instanceof LockError && error.code === 'ENOENT')) throw error;
-        fs.mkdirSync(dirname(target), { recursive: true });
-        return acquireLock(target, timing);
-      });
-    } catch (error) {
-      if (error instanceof LockError && error.code === 'ELOCKED') {
-        const message = `The persona pool ${path} is locked by another writer (${target}.lock) and stayed locked for ${this.#options.lockWaitMs} ms: try again shortly`;
-        throw new PersonaPoolError('LOCKED', message, { cause: error });
-      }
-      throw writeFailed(path, error instanceof LockError ? error.cause : error, this.#options);
-    }
-  }
-
-  async #write<T>(path: string, target: string, bytes: Uint8Array, lock: HeldLock, content: Content | null, made: () => T): Promise<AtomicWrite<T>> {
-    const { historyLimit: limit, maxBytes } = this.#options;
-    let keeping: Keeping | undefined;
-    // While the temporary file's fsync runs: clear what killed writers left, keep the version being
-    // replaced, and make what the caller needs.
-    const whileSyncing = (temp: string) => {
-      removeLeftovers(target, temp);
-      keeping = keepVersion(target, content, { limit, maxBytes });
-      return made();
-    };
-    const beforeRename = () => {
-      lock.assertHeld();
-      refuseNonFile(path, statOf(target, false), this.#options);
-    };
-    // The lock is released as soon as the new file is in place and the history pruned, while the folder's fsync runs.
-    const afterRename = () => {
-      keeping?.prune();
-      keeping = undefined;
-      void lock.release();
-    };
-    try {
-      return await writeFileAtomic(target, bytes, { whileSyncing, beforeRename, afterRename });
-    } catch (error) {
-      keeping?.forget();
-      throw this.#failure(path, error);
-    }
-  }
-
-  #failure(path: string, error: unknown): PersonaPoolError {
-    if (error instanceof PersonaPoolError) return error;
-    if ((error as NodeJS.ErrnoException).code !== 'ECOMPROMISED') return writeFailed(path, error, this.#options);
-    const message = `The lock on the persona pool ${path} was lost during the write (${String(error)}); nothing was written: try again`;
-    return new PersonaPoolError('LOCK_COMPROMISED', message, { cause: error });
+    return validateEntries(entries, this.#options);
   }
 }

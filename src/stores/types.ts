@@ -184,7 +184,9 @@ export interface PersonaStore<Tag = unknown> {
    * @param version - A version listed by {@link PersonaStore.history}.
    * @param options - `maxBytes`.
    * @returns The bytes, exactly as they were stored.
-   * @throws {PersonaPoolError} `UNKNOWN_VERSION` when no such version is kept or it cannot be read.
+   * @throws {PersonaPoolError} `UNKNOWN_VERSION` when no such version is kept or it cannot be read;
+   *   a store may also throw `NOT_A_LIST` for content that is not a JSON list, to name where it lies
+   *   (the pool checks it anyway).
    */
   readVersion(version: string, options: StoreReadOptions): Promise<Uint8Array>;
 

@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import createDebug from 'debug';
 import { readBoundedSync } from './bounded-read.js';
 import { PersonaPoolError } from '../../errors.js';
+import { toList } from '../../persona/parse.js';
 import { historyFolder, keptIn, namesIn, type Kept } from './history-names.js';
 import type { HistoryEntry } from '../types.js';
-import { toList } from '../../persona/parse.js';
 
 const log = createDebug('persona-pool:history');
 
@@ -45,23 +45,23 @@ function findKept(path: string, folder: string, version: string): Kept {
 }
 
 /**
- * The entries of a version kept in a pool's history: the newest one kept with that version.
+ * The bytes of a version kept in a pool's history: the newest one kept with that version.
  *
  * @param path - The pool file, as resolved (for messages).
  * @param target - The pool file, symlinks followed.
- * @param version - The version to restore.
+ * @param version - The version to read.
  * @param maxBytes - The pool's size limit.
- * @returns The entries of that content, to replace the pool with.
+ * @returns The bytes of that content.
  * @throws {PersonaPoolError} `UNKNOWN_VERSION` when no such version is kept (or it cannot be read),
- *   `NOT_A_LIST` when its content is not a JSON list.
+ *   `NOT_A_LIST` when its content is not a JSON list (the message names the file, to fix it).
  */
-export function keptEntries(path: string, target: string, version: string, maxBytes: number): readonly unknown[] {
+export function keptBytes(path: string, target: string, version: string, maxBytes: number): Buffer {
   const folder = historyFolder(target);
   const file = join(folder, findKept(path, folder, version).name);
   const read = readBoundedSync(file, maxBytes);
   if (read.kind !== 'read') throw unknownVersion(path, version, `its file ${file} cannot be read (${read.kind === 'failed' ? (read.error.code ?? 'error') : read.kind})`);
   const source = toList(read.bytes.toString('utf8'));
-  if ('list' in source) return source.list;
+  if ('list' in source) return read.bytes;
   const message = `Version ${version} of the persona pool ${path}, kept in ${file}, is not a JSON list of personas (${source.problem.message}): nothing was written. Fix that file and import it`;
   throw new PersonaPoolError('NOT_A_LIST', message);
 }

@@ -4,7 +4,8 @@ import createDebug from 'debug';
 import { readBoundedSync, type BoundedRead } from './bounded-read.js';
 import { PersonaPoolError } from '../../errors.js';
 import { historyFolder, keptIn, nameOf, namesIn, parseName, type Kept } from './history-names.js';
-import { toSnapshot, type PoolSnapshot } from '../../pool/snapshot.js';
+import { inspectPersonas } from '../../persona/parse.js';
+import { versionOf } from '../../version.js';
 
 const log = createDebug('persona-pool:history');
 
@@ -30,10 +31,10 @@ function listedOrNone(folder: string): string[] {
 }
 
 /** What the bytes of a pool file hold, measured, or null when they cannot be read as a pool. */
-function measured(path: string, read: BoundedRead): Content | null {
+function measured(read: BoundedRead): Content | null {
   if (read.kind !== 'read') return null;
-  const snapshot = toSnapshot(path, { kind: 'read', stats: read.stats, bytes: read.bytes, problem: null }, 'en');
-  return { version: snapshot.version, count: snapshot.personas.length, stats: read.stats };
+  const { personas } = inspectPersonas(read.bytes.toString('utf8'), { languageDefault: 'en', warnings: false });
+  return { version: versionOf(read.bytes), count: personas.length, stats: read.stats };
 }
 
 function sameFile(a: BigIntStats, b: BigIntStats): boolean {
@@ -56,7 +57,7 @@ function copy(target: string, folder: string, seq: number, maxBytes: number): Ke
   const read = readBoundedSync(target, maxBytes);
   const temp = join(folder, `.${seq}.tmp`);
   if (read.kind === 'read') fs.writeFileSync(temp, read.bytes);
-  return settle(folder, seq, temp, measured(target, read));
+  return settle(folder, seq, temp, measured(read));
 }
 
 function keep(target: string, folder: string, seq: number, content: Content, maxBytes: number): Kept | undefined {
@@ -70,7 +71,7 @@ function keep(target: string, folder: string, seq: number, content: Content, max
   }
   if (sameFile(fs.statSync(path, { bigint: true }), content.stats)) return parseName(nameOf(seq, content));
   // A writer that takes no lock changed the file since it was read: name the link by what it holds.
-  return settle(folder, seq, path, measured(path, readBoundedSync(path, maxBytes)));
+  return settle(folder, seq, path, measured(readBoundedSync(path, maxBytes)));
 }
 
 function prune(folder: string, names: readonly string[], old: readonly Kept[]): void {
@@ -82,20 +83,6 @@ function prune(folder: string, names: readonly string[], old: readonly Kept[]): 
       log('cannot prune %s: %O', join(folder, name), error);
     }
   }
-}
-
-/**
- * What of the pool now can be kept: content read whole (even if it is not valid JSON). The missing
- * file, and one that could not be read (permissions, too large, not a regular file), keep nothing.
- *
- * @param snapshot - The pool, as read under the lock.
- * @param stats - The `fstat` its content was read from, if any.
- * @returns The content to keep, or null.
- */
-export function keepable(snapshot: PoolSnapshot, stats: BigIntStats | undefined): Content | null {
-  const code = snapshot.problem?.code;
-  if (stats === undefined || code === 'UNREADABLE' || code === 'TOO_LARGE') return null;
-  return { version: snapshot.version, count: snapshot.personas.length, stats };
 }
 
 /** A version being kept, until the write it belongs to is done. */

@@ -1,7 +1,7 @@
 import fs, { type BigIntStats, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { PersonaPoolOptions } from '../../pool/options.js';
+import type { FileStoreOptions } from './options.js';
 
 /** A path's `stat`, in numbers or bigints: undefined when missing, the error when it could not be taken. */
 export type Stat = Stats | BigIntStats | undefined | Error;
@@ -43,7 +43,7 @@ function expandHome(path: string): string {
  * @param bigint - Whether to take the bigint `stat`.
  * @returns The path, and its `stat`.
  */
-export function locatePool(options: PersonaPoolOptions, bigint: boolean): { path: string; stat: Stat } {
+export function locatePool(options: FileStoreOptions, bigint: boolean): { path: string; stat: Stat } {
   const { path, env, envVar, systemPath, userPath } = options;
   if (path !== undefined) return { path, stat: statOf(path, bigint) };
   const fromEnv = env[envVar];

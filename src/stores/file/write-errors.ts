@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { fileKind } from './bounded-read.js';
 import { PersonaPoolError } from '../../errors.js';
-import type { PersonaPoolOptions } from '../../pool/options.js';
+import type { FileStoreOptions } from './options.js';
 import type { Stat } from './resolve-path.js';
 
 const WRITE_REASONS: Readonly<Record<string, string>> = {
@@ -16,7 +16,7 @@ const WRITE_REASONS: Readonly<Record<string, string>> = {
 };
 
 /** What an operator should change to point the pool elsewhere: the variable, or the `path` option. */
-function hintOf(options: PersonaPoolOptions): string {
+function hintOf(options: FileStoreOptions): string {
   return options.path === undefined ? `set ${options.envVar} to a writable file path` : 'pass a writable path';
 }
 
@@ -28,7 +28,7 @@ function hintOf(options: PersonaPoolOptions): string {
  * @param options - The pool's options, for the hint.
  * @returns `WRITE_FAILED` (500), with the reason and what to change.
  */
-export function writeFailed(path: string, error: unknown, options: PersonaPoolOptions): PersonaPoolError {
+export function writeFailed(path: string, error: unknown, options: FileStoreOptions): PersonaPoolError {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   const reason = WRITE_REASONS[code] ?? String(error);
   return new PersonaPoolError('WRITE_FAILED', `Cannot write the persona pool ${path}: ${reason} (${code || 'error'}). Fix the folder's permissions or ${hintOf(options)}.`, { cause: error });
@@ -43,7 +43,7 @@ export function writeFailed(path: string, error: unknown, options: PersonaPoolOp
  * @param options - The pool's options, for the hint.
  * @throws {PersonaPoolError} `WRITE_FAILED` with status 409.
  */
-export function refuseNonFile(path: string, stats: Stat | Stats, options: PersonaPoolOptions): void {
+export function refuseNonFile(path: string, stats: Stat | Stats, options: FileStoreOptions): void {
   if (stats === undefined || stats instanceof Error) return;
   const what = fileKind(stats);
   if (what === null) return;
