@@ -141,9 +141,10 @@ describe('postgresStore', () => {
     await other.end();
   });
 
-  it('a watch closed before it connects gives its connection back and never vouches', async () => {
+  it('a store closed before its watch connects gives the connection back and never vouches', async () => {
     const s = postgresStore({ client, name: 'closed-early' });
     const watch = s.watch({ changed: () => undefined, failed: () => undefined });
+    await s.close();
     watch.close();
     watch.close();
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -184,6 +185,9 @@ describe('postgresStore', () => {
     await waitFor(() => watch.healthy);
     server.stop();
     try {
+      const early = postgresStore({ client, name: 'other', reconnectMs: 50 });
+      await expect(early.listen()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      await early.close(); // it stops trying
       await expect(s.read(undefined, LIMITS)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', status: 503 });
       await expect(s.replace(undefined, async () => writeOf(list(2)), LIMITS)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
       await expect(s.readVersion('x', LIMITS)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
@@ -197,6 +201,7 @@ describe('postgresStore', () => {
     await s.replace(undefined, async () => writeOf(list(3)), LIMITS);
     expect((await s.read(versionOf(encode(list(3))), LIMITS)).kind).toBe('unchanged');
     watch.close();
+    await s.close();
   });
 
   it('gives the SQL of setup for those who run migrations, with the table given', () => {

@@ -39,7 +39,7 @@ export function sqlFor(table: string): PostgresSql {
   name text PRIMARY KEY,
   content bytea NOT NULL,
   version text NOT NULL,
-  personas jsonb NOT NULL,
+  personas jsonb,
   updated_at timestamptz NOT NULL DEFAULT now()
 )`,
       `CREATE TABLE IF NOT EXISTS ${history} (

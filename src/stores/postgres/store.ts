@@ -27,7 +27,7 @@ interface Row {
 export class PostgresStore implements PersonaStore<PostgresTag> {
   readonly #options: PostgresStoreOptions;
   readonly #sql: PostgresSql;
-  readonly #watches = new Set<StoreWatch>();
+  #listen: PostgresListen | undefined;
   /** `postgres:<table>/<name>`: where the pool lives, without secrets. */
   readonly location: string;
 
@@ -92,7 +92,7 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
       const write = await change(this.#found(row, since, options.maxBytes)).catch((error: unknown) => Promise.reject(new FromChange(error)));
       if (write.replacing !== null && row !== undefined) await connection.query(sql.keep, [name, write.replacing.count]);
       const bytes = Buffer.from(write.bytes.buffer, write.bytes.byteOffset, write.bytes.byteLength);
-      await connection.query(sql.write, [name, bytes, write.version, UTF8.decode(write.bytes)]);
+      await connection.query(sql.write, [name, bytes, write.version, jsonOrNull(write.bytes)]);
       await connection.query(sql.prune, [name, options.historyLimit]);
       await connection.query('SELECT pg_notify($1, $2)', [sql.channel, name]);
       return write.version;
@@ -138,27 +138,43 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   }
 
   /**
-   * Listens for this pool's `NOTIFY` on a connection of its own, taken from the host's pool and held
-   * until the watch closes.
+   * Listens for this pool's `NOTIFY` on the store's `LISTEN` connection (one per store, taken from the
+   * host's pool at the first watch and held until {@link PostgresStore.close}).
    *
    * @param listener - Told of each change, and after each reconnection.
    * @returns The watch.
    */
   watch(listener: StoreWatchListener): StoreWatch {
-    const { client, name, reconnectMs } = this.#options;
-    const watch = new PostgresListen({ client, name, reconnectMs, channel: this.#sql.channel }, listener);
-    this.#watches.add(watch);
-    return watch;
+    return this.#listener().watch(listener);
   }
 
   /**
-   * Closes the watches this store started; the host's `pg.Pool` stays open (it is the host's).
+   * Takes the `LISTEN` connection now and waits until it listens, so that a watch made afterwards
+   * (`new PersonaPool({ store, watch: true })`) vouches from its first read; without it, a watch
+   * vouches once its connection is up, and the pool reads the database until then.
+   *
+   * @returns Once listening.
+   * @throws {PersonaPoolError} `STORE_UNAVAILABLE` when the database cannot be reached (the store keeps trying in the background).
+   */
+  listen(): Promise<void> {
+    return this.#listener().start();
+  }
+
+  /**
+   * Gives back the `LISTEN` connection, ending every watch of this store; the host's `pg.Pool` stays
+   * open (it is the host's). Idempotent; a watch made afterwards listens again.
    *
    * @returns Once closed.
    */
   async close(): Promise<void> {
-    for (const watch of this.#watches) watch.close();
-    this.#watches.clear();
+    this.#listen?.close();
+    this.#listen = undefined;
+  }
+
+  #listener(): PostgresListen {
+    const { client, name, reconnectMs, table } = this.#options;
+    this.#listen ??= new PostgresListen({ client, name, reconnectMs, table, location: this.location, channel: this.#sql.channel });
+    return this.#listen;
   }
 
   #found(row: Row | undefined, since: PostgresTag | undefined, maxBytes: number): StoreRead<PostgresTag> {
@@ -208,6 +224,17 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
     const typed = storeError(error, { location: this.location, table: this.#options.table, lockWaitMs: this.#options.lockWaitMs, fallback });
     log('%s: %s (%s)', this.location, typed.code, errorCode(error));
     return typed;
+  }
+}
+
+/** The bytes as text for the `jsonb` copy, or null when they are not JSON (only an outside writer's can be). */
+function jsonOrNull(bytes: Uint8Array): string | null {
+  const text = UTF8.decode(bytes);
+  try {
+    JSON.parse(text);
+    return text;
+  } catch {
+    return null;
   }
 }
 
