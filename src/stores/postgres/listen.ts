@@ -74,11 +74,11 @@ export class PostgresListen {
     this.#listeners.add(listener);
     void this.start().catch(() => undefined);
     const listeners = this.#listeners;
-    const shared = this;
+    const listening = () => this.#listening;
     let open = true;
     return {
       get healthy() {
-        return open && shared.listening;
+        return open && listening();
       },
       close() {
         open = false;
