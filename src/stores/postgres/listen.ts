@@ -23,8 +23,8 @@ export interface ListenTarget {
  * pool, held from the first watch (or `store.listen()`) until the store closes. Its watches vouch
  * (`healthy`) only while that connection is up and listening; any loss of it (the server restarted,
  * `pg_terminate_backend`, a network error) makes them unhealthy at once, so the pool checks the
- * database at each read, and it connects again every `reconnectMs`; once listening again it tells
- * every watch `changed()`.
+ * database at each read, and it connects again every `reconnectMs`. Each watch is told `changed()`
+ * both when the connection is lost and once it listens again.
  */
 export class PostgresListen {
   readonly #target: ListenTarget;
@@ -144,6 +144,9 @@ export class PostgresListen {
     log('watch: LISTEN connection lost (%s), again in %d ms', error === undefined ? 'end' : errorCode(error), this.#target.reconnectMs);
     connection.release(true);
     this.#retry();
+    // A hint too: whatever changed while the connection was going is not vouched for (and the pool
+    // sees the watch unhealthy now, so each read checks the database until it listens again).
+    this.#tell();
   }
 
   #retry(): void {
