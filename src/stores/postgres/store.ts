@@ -42,13 +42,15 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   }
 
   /**
-   * Creates the table, its history table and index if missing: idempotent, and safe when several
-   * hosts call it at once (it runs under a transaction-level advisory lock). docs/stores.md gives the same SQL.
+   * Creates the table, its history table and index if missing: idempotent (where both tables exist it
+   * only checks, so a user without the CREATE right may call it), and safe when several hosts call it
+   * at once (it creates under a transaction-level advisory lock). docs/stores.md gives the same SQL.
    *
    * @returns Once the tables exist.
    * @throws {PersonaPoolError} `STORE_UNAVAILABLE` when the database cannot be reached; `WRITE_FAILED` otherwise (e.g. no CREATE right).
    */
   async setup(): Promise<void> {
+    if (await this.#ready()) return; // no CREATE right needed where the tables exist
     await this.#transaction(async (connection) => {
       await connection.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', ['persona-pool setup', this.#options.table]);
       for (const statement of this.#sql.setup) await connection.query(statement);
@@ -175,6 +177,16 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
     const { client, name, reconnectMs, table } = this.#options;
     this.#listen ??= new PostgresListen({ client, name, reconnectMs, table, location: this.location, channel: this.#sql.channel });
     return this.#listen;
+  }
+
+  async #ready(): Promise<boolean> {
+    const { table } = this.#options;
+    try {
+      const { rows } = await this.#options.client.query('SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AS ready', [table, `${table}_history`]);
+      return (rows[0] as { ready: boolean }).ready;
+    } catch (error) {
+      throw this.#error(error, 'STORE_UNAVAILABLE');
+    }
   }
 
   #found(row: Row | undefined, since: PostgresTag | undefined, maxBytes: number): StoreRead<PostgresTag> {
