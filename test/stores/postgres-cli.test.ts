@@ -2,7 +2,7 @@
 // PostgreSQL with its version, show/path/history/restore, the libpq variables, and no password shown.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BAD_EMAIL, runBin, runMain, sandbox, SAMPLE } from '../cli-fixtures.js';
-import { startTestServer, type TestServer } from './postgres-server.js';
+import { startTestServer, type TestServer } from './postgres-server.mjs';
 
 let server: TestServer;
 let pgEnv: Record<string, string>;

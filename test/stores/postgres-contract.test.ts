@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { postgresStore } from '../../src/stores/postgres/index.js';
 import { testStore } from './contract.js';
-import { startTestServer, type TestServer } from './postgres-server.js';
+import { startTestServer, type TestServer } from './postgres-server.mjs';
 
 let server: TestServer;
 let client: pg.Pool;

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PersonaPool } from '../../src/index.js';
 import { postgresStore } from '../../src/stores/postgres/index.js';
 import { FIXTURES, persona, runNode, waitFor } from '../helpers.js';
-import { startTestServer, type TestServer } from './postgres-server.js';
+import { startTestServer, type TestServer } from './postgres-server.mjs';
 
 let server: TestServer;
 let config: string;

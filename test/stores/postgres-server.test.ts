@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './postgres-server.js';
+import { startTestServer, type TestServer } from './postgres-server.mjs';
 
 let server: TestServer;
 beforeAll(async () => {

@@ -7,7 +7,7 @@ import { postgresStore, sqlFor } from '../../src/stores/postgres/index.js';
 import type { StoreRead, StoreWrite } from '../../src/stores/types.js';
 import { versionOf } from '../../src/version.js';
 import { waitFor } from '../helpers.js';
-import { startTestServer, type TestServer } from './postgres-server.js';
+import { startTestServer, type TestServer } from './postgres-server.mjs';
 
 let server: TestServer;
 let client: pg.Pool;

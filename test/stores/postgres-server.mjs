@@ -8,7 +8,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 
 /** The PostgreSQL binaries' folder, or undefined where none is installed. */
-export function postgresBin(): string | undefined {
+/** @returns {string | undefined} */
+export function postgresBin() {
   const onPath = (process.env.PATH ?? '').split(':').find((dir) => dir !== '' && fs.existsSync(join(dir, 'initdb')) && fs.existsSync(join(dir, 'pg_ctl')));
   if (onPath !== undefined) return onPath;
   const root = '/usr/lib/postgresql';
@@ -16,43 +17,34 @@ export function postgresBin(): string | undefined {
   return versions.map((version) => join(root, version, 'bin')).find((dir) => fs.existsSync(join(dir, 'initdb')));
 }
 
-/** A running test server and how to reach, stop and restart it. */
-export interface TestServer {
-  readonly host: '127.0.0.1';
-  readonly port: number;
-  readonly user: string;
-  readonly password: string;
-  readonly database: string;
-  /** `pg.Pool`/`pg.Client` options for this server. */
-  readonly config: { host: string; port: number; user: string; password: string; database: string };
-  /** Stops the server (fast shutdown: sessions are ended). */
-  stop(): void;
-  /** Starts it again, on the same port and data. */
-  start(): void;
-  /** Stops it and removes its folder. */
-  remove(): void;
-}
-
 const IS_ROOT = process.getuid?.() === 0;
 
-function freePort(): Promise<number> {
+/** @returns {Promise<number>} */
+function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
+      const { port } = /** @type {net.AddressInfo} */ (server.address());
       server.close(() => resolve(port));
     });
   });
 }
 
 /** Runs a PostgreSQL binary, as `postgres` when this process is root. */
-function asServerUser(bin: string, command: string, args: readonly string[]): string {
+/**
+ * @param {string} bin
+ * @param {string} command
+ * @param {readonly string[]} args
+ * @returns {string}
+ */
+function asServerUser(bin, command, args) {
+  /** @type {[string, string[]]} */
   const [file, argv] = IS_ROOT ? ['runuser', ['-u', 'postgres', '--', join(bin, command), ...args]] : [join(bin, command), [...args]];
   return execFileSync(file, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: os.tmpdir() });
 }
 
-function ensureServerUser(): void {
+function ensureServerUser() {
   if (!IS_ROOT) return;
   try {
     execFileSync('id', ['postgres'], { stdio: 'ignore' });
@@ -64,9 +56,9 @@ function ensureServerUser(): void {
 /**
  * Starts a fresh server; call `remove()` in `afterAll`.
  *
- * @returns The server.
+ * @returns {Promise<import('./postgres-server.d.mts').TestServer>} The server.
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer() {
   const bin = postgresBin();
   if (bin === undefined) throw new Error('No PostgreSQL binaries (initdb, pg_ctl): install the postgresql package (.ci/run does)');
   ensureServerUser();
