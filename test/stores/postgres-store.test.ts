@@ -69,8 +69,17 @@ describe('postgresStore', () => {
     expect(await a.read(version, LIMITS)).toEqual({ kind: 'unchanged' });
     expect((await b.read(undefined, LIMITS)).kind).toBe('missing');
     expect((await a.read(undefined, { maxBytes: 10 })).kind).toBe('problem');
-    const { rows } = await client.query("SELECT jsonb_array_length(personas) AS n FROM persona_pools WHERE name = 'topology:1'");
+    const { rows } = await client.query("SELECT jsonb_array_length(convert_from(content, 'UTF8')::jsonb) AS n FROM persona_pools WHERE name = 'topology:1'");
     expect(rows[0]).toEqual({ n: 2 });
+  });
+
+  it('keeps any bytes exactly: a BOM, invalid UTF-8, a NUL, text that is not JSON', async () => {
+    const s = await store('exact');
+    for (const bytes of [encode('\uFEFF[]\n'), Uint8Array.of(0x5b, 0xff, 0xfe, 0x5d), Uint8Array.of(0x5b, 0, 0x5d), encode('{not json ✓')]) {
+      await s.replace(undefined, async () => ({ bytes, version: versionOf(bytes), count: 0, replacing: null }), LIMITS);
+      const read = await s.read(undefined, LIMITS);
+      expect(read.kind === 'content' && [...read.bytes]).toEqual([...bytes]);
+    }
   });
 
   it('keeps the replaced versions in the history, pruned to the limit, and reads them back exactly', async () => {

@@ -4,8 +4,20 @@ export interface PostgresResult {
   readonly rows: readonly unknown[];
 }
 
+/** A statement prepared once per connection under `name` (pg's `QueryConfig`), then only bound and run. */
+export interface PostgresQuery {
+  /** The prepared statement's name. */
+  readonly name: string;
+  /** Its SQL. */
+  readonly text: string;
+  /** Its parameters. */
+  readonly values: unknown[];
+}
+
 /** A connection taken from a pool (`pg.PoolClient`): only what the store uses. */
 export interface PostgresConnection {
+  /** Runs a prepared statement. */
+  query(query: PostgresQuery): Promise<PostgresResult>;
   /** Runs one statement with bound parameters. */
   query(text: string, values?: unknown[]): Promise<PostgresResult>;
   /** Gives the connection back; with an error, the pool discards it. */
@@ -23,6 +35,8 @@ export interface PostgresConnection {
  * with the same two methods works (a test double is not needed: the tests use a real server).
  */
 export interface PostgresClient {
+  /** Runs a prepared statement on any connection of the pool. */
+  query(query: PostgresQuery): Promise<PostgresResult>;
   /** Runs one statement on any connection of the pool. */
   query(text: string, values?: unknown[]): Promise<PostgresResult>;
   /** Takes a connection for a transaction, or for the watch's `LISTEN` (held while it runs). */

@@ -8,11 +8,14 @@ export interface PostgresSql {
   readonly read: string;
   /** As `read`, locking the row (`FOR UPDATE`). */
   readonly lockRow: string;
-  /** $1 name, $2 count: copies the current row into the history. */
-  readonly keep: string;
-  /** $1 name, $2 limit: deletes the history past the newest `limit`. */
-  readonly prune: string;
-  /** $1 name, $2 content, $3 version, $4 the content as text (for the jsonb copy). */
+  /**
+   * One statement: $1 name, $2 the content as text (UTF-8 on the wire, half the size of bytea's hex;
+   * null when the bytes are not UTF-8 text), $3 version, $4 the count of the content replaced (null:
+   * nothing to keep), $5 the history limit, $6 the channel, $7 the content as bytea when $2 is null.
+   * Keeps the current row in the history (unless $4 is null or $5 is 0), writes the new one, prunes
+   * the history to the newest $5, and notifies. Its parts share one snapshot: the history insert
+   * reads the row before the write, and the prune sees the history before the insert.
+   */
   readonly write: string;
   /** $1 name: the history, newest first. */
   readonly history: string;
@@ -39,7 +42,6 @@ export function sqlFor(table: string): PostgresSql {
   name text PRIMARY KEY,
   content bytea NOT NULL,
   version text NOT NULL,
-  personas jsonb,
   updated_at timestamptz NOT NULL DEFAULT now()
 )`,
       `CREATE TABLE IF NOT EXISTS ${history} (
@@ -54,10 +56,22 @@ export function sqlFor(table: string): PostgresSql {
     ],
     read: select,
     lockRow: `${select} FOR UPDATE`,
-    keep: `INSERT INTO ${history} (name, version, count, content, saved_at) SELECT name, version, $2, content, updated_at FROM ${table} WHERE name = $1`,
-    prune: `DELETE FROM ${history} WHERE name = $1 AND id NOT IN (SELECT id FROM ${history} WHERE name = $1 ORDER BY id DESC LIMIT $2)`,
-    write: `INSERT INTO ${table} (name, content, version, personas, updated_at) VALUES ($1, $2, $3, $4::jsonb, clock_timestamp())
-  ON CONFLICT (name) DO UPDATE SET content = EXCLUDED.content, version = EXCLUDED.version, personas = EXCLUDED.personas, updated_at = EXCLUDED.updated_at`,
+    write: `WITH kept AS (
+    INSERT INTO ${history} (name, version, count, content, saved_at)
+    SELECT name, version, $4::int, content, updated_at FROM ${table} WHERE name = $1 AND $4::int IS NOT NULL AND $5::int > 0
+    RETURNING id
+  ), written AS (
+    INSERT INTO ${table} (name, content, version, updated_at)
+    VALUES ($1, COALESCE($7::bytea, convert_to($2::text, 'UTF8')), $3, clock_timestamp())
+    ON CONFLICT (name) DO UPDATE SET content = EXCLUDED.content, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+    RETURNING 1
+  ), pruned AS (
+    DELETE FROM ${history} WHERE id IN (
+      SELECT id FROM ${history} WHERE name = $1 ORDER BY id DESC OFFSET GREATEST($5::int - (SELECT count(*) FROM kept), 0)
+    )
+    RETURNING 1
+  )
+  SELECT pg_notify($6, $1), (SELECT count(*) FROM written) AS written, (SELECT count(*) FROM pruned) AS pruned`,
     history: `SELECT version, count, saved_at FROM ${history} WHERE name = $1 ORDER BY id DESC`,
     version: `SELECT content FROM ${history} WHERE name = $1 AND version = $2 ORDER BY id DESC LIMIT 1`,
   };

@@ -8,7 +8,7 @@ import { postgresOptions, type PostgresStoreInput, type PostgresStoreOptions } f
 import { sqlFor, type PostgresSql } from './sql.js';
 
 const log = createDebug('persona-pool:postgres');
-const UTF8 = new TextDecoder();
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The tag of a read of the PostgreSQL store: the row's version, or null for no row. */
 export type PostgresTag = string | null;
@@ -27,6 +27,8 @@ interface Row {
 export class PostgresStore implements PersonaStore<PostgresTag> {
   readonly #options: PostgresStoreOptions;
   readonly #sql: PostgresSql;
+  /** The prefix of this table's prepared statements (prepared once per connection, then only bound). */
+  readonly #prefix: string;
   #listen: PostgresListen | undefined;
   /** `postgres:<table>/<name>`: where the pool lives, without secrets. */
   readonly location: string;
@@ -38,6 +40,7 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   constructor(options: PostgresStoreInput) {
     this.#options = postgresOptions(options);
     this.#sql = sqlFor(this.#options.table);
+    this.#prefix = `persona_pool:${this.#options.table}:`;
     this.location = `postgres:${this.#options.table}/${this.#options.name}`;
   }
 
@@ -67,7 +70,8 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
    */
   async read(since: PostgresTag | undefined, { maxBytes }: StoreReadOptions): Promise<StoreRead<PostgresTag>> {
     try {
-      const { rows } = await this.#options.client.query(this.#sql.read, [this.#options.name, since ?? null, maxBytes]);
+      const values = [this.#options.name, since ?? null, maxBytes];
+      const { rows } = await this.#options.client.query({ name: `${this.#prefix}read`, text: this.#sql.read, values });
       return this.#found(rows[0] as Row | undefined, since, maxBytes);
     } catch (error) {
       throw this.#error(error, 'STORE_UNAVAILABLE');
@@ -89,16 +93,14 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
     const { name, lockWaitMs } = this.#options;
     const sql = this.#sql;
     const version = await this.#transaction(async (connection) => {
-      await connection.query("SELECT set_config('lock_timeout', $1, true)", [`${lockWaitMs}ms`]);
       const row = await this.#lockRow(connection, since, options.maxBytes);
       const write = await change(this.#found(row, since, options.maxBytes)).catch((error: unknown) => Promise.reject(new FromChange(error)));
-      if (write.replacing !== null && row !== undefined) await connection.query(sql.keep, [name, write.replacing.count]);
-      const bytes = Buffer.from(write.bytes.buffer, write.bytes.byteOffset, write.bytes.byteLength);
-      await connection.query(sql.write, [name, bytes, write.version, jsonOrNull(write.bytes)]);
-      await connection.query(sql.prune, [name, options.historyLimit]);
-      await connection.query('SELECT pg_notify($1, $2)', [sql.channel, name]);
+      const kept = row === undefined ? null : (write.replacing?.count ?? null);
+      const { text, bytes } = payloadOf(write.bytes);
+      const values = [name, text, write.version, kept, options.historyLimit, sql.channel, bytes];
+      await connection.query({ name: `${this.#prefix}write`, text: sql.write, values });
       return write.version;
-    });
+    }, lockWaitMs);
     return { location: this.location, tag: version };
   }
 
@@ -202,15 +204,16 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
 
   async #lockRow(connection: PostgresConnection, since: PostgresTag | undefined, maxBytes: number): Promise<Row | undefined> {
     const values = [this.#options.name, since ?? null, maxBytes];
-    const row = (await connection.query(this.#sql.lockRow, values)).rows[0] as Row | undefined;
+    const query = { name: `${this.#prefix}lock`, text: this.#sql.lockRow, values };
+    const row = (await connection.query(query)).rows[0] as Row | undefined;
     if (row !== undefined) return row;
     // No row to lock yet: writers of a new pool queue on an advisory lock on its name instead.
     await connection.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [this.#options.table, this.#options.name]);
-    return (await connection.query(this.#sql.lockRow, values)).rows[0] as Row | undefined;
+    return (await connection.query(query)).rows[0] as Row | undefined;
   }
 
-  /** Runs `work` in a transaction on a connection of its own; any failure rolls back. */
-  async #transaction<T>(work: (connection: PostgresConnection) => Promise<T>): Promise<T> {
+  /** Runs `work` in a transaction on a connection of its own, with a lock timeout if given; any failure rolls back. */
+  async #transaction<T>(work: (connection: PostgresConnection) => Promise<T>, lockWaitMs?: number): Promise<T> {
     let connection: PostgresConnection;
     try {
       connection = await this.#options.client.connect();
@@ -219,7 +222,8 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
     }
     let broken: Error | undefined;
     try {
-      await connection.query('BEGIN');
+      // One round trip; lockWaitMs is a checked integer, the only value written into this SQL.
+      await connection.query(lockWaitMs === undefined ? 'BEGIN' : `BEGIN; SET LOCAL lock_timeout = ${lockWaitMs}`);
       const result = await work(connection);
       await connection.query('COMMIT');
       return result;
@@ -239,15 +243,19 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   }
 }
 
-/** The bytes as text for the `jsonb` copy, or null when they are not JSON (only an outside writer's can be). */
-function jsonOrNull(bytes: Uint8Array): string | null {
-  const text = UTF8.decode(bytes);
+/**
+ * What a write sends: the bytes as UTF-8 text (the server turns it back into the same bytes with
+ * `convert_to`: half the bytes of bytea's hex on the wire), or the bytes themselves where they are not
+ * UTF-8 text PostgreSQL can hold (invalid UTF-8, a NUL), which only an outside writer's can be.
+ */
+function payloadOf(bytes: Uint8Array): { text: string | null; bytes: Buffer | null } {
   try {
-    JSON.parse(text);
-    return text;
+    const text = STRICT_UTF8.decode(bytes);
+    if (!text.includes('\0')) return { text, bytes: null };
   } catch {
-    return null;
+    // not UTF-8: sent as bytea
   }
+  return { text: null, bytes: Buffer.from(bytes) };
 }
 
 /** An error thrown by the pool's `change`: rethrown as it is, after the rollback. */
