@@ -15,7 +15,7 @@ try {
   throw new Error('persona-pool/postgres needs the "pg" package, an optional peer dependency of persona-pool: install it with "npm install pg"');
 }
 
-export type { PostgresClient, PostgresConnection, PostgresResult } from './client.js';
+export type { PostgresClient, PostgresConnection, PostgresQuery, PostgresResult } from './client.js';
 export { POSTGRES_STORE_DEFAULTS, TABLE_PATTERN, type PostgresStoreInput, type PostgresStoreOptions } from './options.js';
 export { sqlFor, type PostgresSql } from './sql.js';
 export { PostgresStore, type PostgresTag } from './store.js';
