@@ -27,6 +27,7 @@ export type {
   PersonaStore,
   PoolProblem,
   StoreChange,
+  StoreKept,
   StoreRead,
   StoreReadOptions,
   StoreReplaceOptions,
@@ -40,6 +41,7 @@ export { FileStore, fileStore } from './stores/file/store.js';
 export { FILE_STORE_DEFAULTS } from './stores/file/options.js';
 export type { FileStoreOptions } from './stores/file/options.js';
 export type { FileTag } from './stores/file/read.js';
+export type { NumberStamp, Stamp } from './stores/file/stamp.js';
 export { MemoryStore, memoryStore } from './stores/memory/store.js';
 export type { MemoryStoreOptions } from './stores/memory/store.js';
 export { hasRole, requireAdmin, requireRole, requireViewer } from './http/roles.js';

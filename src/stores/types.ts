@@ -38,10 +38,40 @@ export interface HistoryEntry {
  *   again at the next read.
  */
 export type StoreRead<Tag = unknown> =
-  | { readonly kind: 'unchanged' }
-  | { readonly kind: 'missing'; readonly location: string; readonly tag: Tag }
-  | { readonly kind: 'content'; readonly location: string; readonly bytes: Uint8Array; readonly tag: Tag }
-  | { readonly kind: 'problem'; readonly location: string; readonly problem: PoolProblem; readonly version: string; readonly tag?: Tag };
+  | {
+      /** The content is still the one tagged `since`. */
+      readonly kind: 'unchanged';
+    }
+  | {
+      /** Nothing stored yet. */
+      readonly kind: 'missing';
+      /** Where the pool lives (the snapshot's `path`). */
+      readonly location: string;
+      /** Recognizes this state (nothing stored) at the next read. */
+      readonly tag: Tag;
+    }
+  | {
+      /** The content, whole. */
+      readonly kind: 'content';
+      /** Where the pool lives (the snapshot's `path`). */
+      readonly location: string;
+      /** The bytes exactly as stored. */
+      readonly bytes: Uint8Array;
+      /** Recognizes this content at the next read. */
+      readonly tag: Tag;
+    }
+  | {
+      /** Content that cannot be used. */
+      readonly kind: 'problem';
+      /** Where the pool lives (the snapshot's `path`). */
+      readonly location: string;
+      /** `UNREADABLE` or `TOO_LARGE`, with a message for an operator. */
+      readonly problem: PoolProblem;
+      /** The version the snapshot reports for it (the store's making). */
+      readonly version: string;
+      /** Recognizes it at the next read; without one the pool does not cache it. */
+      readonly tag?: Tag;
+    };
 
 /** The limits of a read, set by the pool (its `maxBytes` option). */
 export interface StoreReadOptions {
@@ -53,6 +83,14 @@ export interface StoreReadOptions {
 export interface StoreReplaceOptions extends StoreReadOptions {
   /** How many replaced versions the history keeps (the newest); 0 keeps none and prunes what was kept. */
   readonly historyLimit: number;
+}
+
+/** What the history keeps of a content replaced, as the pool parsed it. */
+export interface StoreKept {
+  /** Its version. */
+  readonly version: string;
+  /** Its number of valid personas. */
+  readonly count: number;
 }
 
 /** What the pool gives a store to write, from inside {@link PersonaStore.replace}. */
@@ -67,7 +105,7 @@ export interface StoreWrite {
    * The content being replaced, as the pool read it under the lock: its version and count of valid
    * personas, to keep in the history; null when there is nothing to keep (missing, unreadable, too large).
    */
-  readonly replacing: { readonly version: string; readonly count: number } | null;
+  readonly replacing: StoreKept | null;
 }
 
 /**

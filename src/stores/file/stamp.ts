@@ -15,10 +15,15 @@ export interface Stamp {
   readonly numbers: NumberStamp | null;
 }
 
-interface NumberStamp {
+/** Size, inode, device and mtime in ms, as the number `stat` gives them. */
+export interface NumberStamp {
+  /** Size in bytes. */
   readonly size: number;
+  /** Inode. */
   readonly ino: number;
+  /** Device. */
   readonly dev: number;
+  /** Modification time in ms. */
   readonly mtimeMs: number;
 }
 
