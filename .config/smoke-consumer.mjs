@@ -77,6 +77,9 @@ const fetchResponse = await createPersonasFetchHandler({ pool: new PersonaPool({
 assert.equal(fetchResponse.status, 401);
 assert.deepEqual([...schema.items.required].sort(), ['email', 'name', 'role']);
 await assert.rejects(import('persona-pool/dist/persona/parse.js'), { code: 'ERR_PACKAGE_PATH_NOT_EXPORTED' });
+// pg is an optional peer dependency, not installed here: the root entry worked without it above, and
+// the PostgreSQL entry says what to install.
+await assert.rejects(import('persona-pool/postgres'), (error) => /npm install pg/.test(error.message));
 console.log('esm ok');
 `;
 
@@ -128,6 +131,30 @@ new PersonaPoolError('NO_SUCH_CODE', 'x');
 export { fields, kind, language, snapshot, status, tone, working };
 `;
 
+/** The PostgreSQL entry's types: they need neither pg nor @types/pg. */
+const TS_POSTGRES = `import { postgresStore, type PostgresClient, type PostgresStore } from 'persona-pool/postgres';
+
+declare const client: PostgresClient;
+const store: PostgresStore = postgresStore({ client, name: 'global', table: 'persona_pools' });
+const location: string = store.location;
+// @ts-expect-error: a name is required.
+postgresStore({ client });
+
+export { location };
+`;
+
+/** With pg installed, the PostgreSQL entry loads and makes a store from a pg.Pool (no server needed). */
+const POSTGRES = `import assert from 'node:assert/strict';
+import pg from 'pg';
+import { postgresStore } from 'persona-pool/postgres';
+
+const client = new pg.Pool({ host: '127.0.0.1', port: 1 });
+assert.equal(postgresStore({ client, name: 'topology:7' }).location, 'postgres:persona_pools/topology:7');
+assert.throws(() => postgresStore({ client, name: 'g', table: 'x; drop' }), { code: 'INVALID_OPTION' });
+await client.end();
+console.log('postgres entry ok');
+`;
+
 /** @param {'node16' | 'bundler'} resolution */
 function tsconfig(resolution) {
   return {
@@ -148,7 +175,7 @@ function tsconfig(resolution) {
       types: ['node'],
       noEmit: true,
     },
-    files: ['types.ts'],
+    files: ['types.ts', 'types-postgres.ts'],
   };
 }
 
@@ -167,6 +194,8 @@ export async function smokeConsumer(tarball, folder, step) {
     'esm.js': ESM,
     'cjs.cjs': CJS,
     'types.ts': TS,
+    'types-postgres.ts': TS_POSTGRES,
+    'postgres.js': POSTGRES,
     'tsconfig.node16.json': JSON.stringify(tsconfig('node16'), null, 2),
     'tsconfig.bundler.json': JSON.stringify(tsconfig('bundler'), null, 2),
   };
@@ -185,6 +214,10 @@ export async function smokeConsumer(tarball, folder, step) {
       return 'no errors';
     });
   }
+  await step('consumer: npm install pg, then the persona-pool/postgres entry', () => {
+    run('npm', ['install', 'pg@8', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, env });
+    return node('postgres.js').stdout.trim();
+  });
   await step('consumer: npx persona-pool --help', () => {
     const { stdout } = run('npx', ['--no', '--', 'persona-pool', '--help'], { cwd: project, env });
     if (!/^Usage: persona-pool /m.test(stdout)) throw new Error(`no usage line in:\n${stdout}`);

@@ -4,6 +4,7 @@ import { hasWarnings, importReport, printReport, printWarnings, validateReport }
 import { personaTable } from './table.js';
 import { PersonaPool } from '../pool/pool.js';
 import { ABSENT_VERSION } from '../version.js';
+import type { PersonaStore } from '../stores/types.js';
 
 /** The options a command was given; each command takes a subset. */
 export interface CommandOptions {
@@ -11,6 +12,10 @@ export interface CommandOptions {
   readonly output?: string | undefined;
   readonly json?: boolean | undefined;
   readonly strict?: boolean | undefined;
+  /** `file` (the default) or `postgres`. */
+  readonly store?: string | undefined;
+  /** With `--store postgres`: the pool's name. */
+  readonly name?: string | undefined;
 }
 
 /** What a command runs with. */
@@ -21,16 +26,19 @@ export interface CommandContext {
   readonly io: CliIo;
   /** Where it speaks. */
   readonly out: Output;
+  /** The store `--store postgres` opened; undefined for the file store. */
+  readonly store?: PersonaStore | undefined;
 }
 
 /**
- * The pool a command works on: `--output`, else `--pool`, else the path resolved from the environment.
+ * The pool a command works on: the store `--store postgres` opened, else `--output`, else `--pool`, else
+ * the path resolved from the environment.
  *
  * @param context - The command's options and io.
  * @returns The pool.
  */
-export function poolOf({ options, io }: CommandContext): PersonaPool {
-  return new PersonaPool({ env: io.env, path: options.output ?? options.pool });
+export function poolOf({ options, io, store }: CommandContext): PersonaPool {
+  return new PersonaPool({ env: io.env, path: options.output ?? options.pool, store });
 }
 
 function invalidEntries({ file, list, rejected }: CheckedFile): string {

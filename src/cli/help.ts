@@ -16,6 +16,9 @@ export function isCommand(word: string): word is Command {
 
 const POOL_OPTION = '  --pool <path>        Use this pool file instead of the resolved one';
 const HELP_OPTION = '  -h, --help           Show this help';
+const STORE_OPTIONS = `  --store <kind>       file (default) or postgres: the pool in PostgreSQL, reached with the
+                       libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (or DATABASE_URL)
+  --name <pool>        With --store postgres: the pool's name (e.g. global, topology:7)`;
 
 /** The program's help: `persona-pool --help`. */
 export const PROGRAM_HELP = `Usage: persona-pool <command> [options]
@@ -32,17 +35,18 @@ Commands:
 
 Options:
 ${POOL_OPTION}
+${STORE_OPTIONS}
 ${HELP_OPTION}
   --version            Print the version of persona-pool
 
 The pool is $DECNET_REALISM_PERSONAS if set, else /etc/decnet/email_personas.json
 if it exists or its folder is writable, else ~/.decnet/email_personas.json.
-A <file> of - is standard input.
+A <file> of - is standard input. No password is ever taken on the command line.
 Run "persona-pool <command> --help" for a command's help.`;
 
 /** Each command's help: `persona-pool <command> --help`. */
 export const COMMAND_HELP: Readonly<Record<Command, string>> = {
-  import: `Usage: persona-pool import <file> [-o <path>] [--pool <path>] [--strict] [--json]
+  import: `Usage: persona-pool import <file> [-o <path>] [--pool <path>] [--store <kind>] [--name <pool>] [--strict] [--json]
 
 Validate <file> and install its valid personas as the pool, under the pool's
 lock and atomically: readers see the old pool or the new one, never a mix.
@@ -55,10 +59,11 @@ standard input (cat personas.json | persona-pool import -).
 Options:
   -o, --output <path>  Install the pool here (wins over --pool and $DECNET_REALISM_PERSONAS)
 ${POOL_OPTION}
+${STORE_OPTIONS}
   --strict             Write nothing, and exit 1, if anything is warned about
   --json               Print { file, path, version, personas, rejected, warnings } as JSON, nothing else
 ${HELP_OPTION}`,
-  validate: `Usage: persona-pool validate <file> [--pool <path>] [--strict] [--json]
+  validate: `Usage: persona-pool validate <file> [--pool <path>] [--store <kind>] [--name <pool>] [--strict] [--json]
 
 Check <file> as import does and list every invalid entry with its reasons,
 and every warning (unknown fields, duplicate emails, unreadable active_hours).
@@ -67,25 +72,29 @@ is standard input.
 
 Options:
   --pool <path>        Accepted for symmetry; validate does not read the pool
+  --store <kind>       Accepted for symmetry (file or postgres)
+  --name <pool>        Accepted for symmetry
   --strict             Exit 1 if anything is warned about, too
   --json               Print { file, personas, rejected, warnings } as JSON, nothing else
 ${HELP_OPTION}`,
-  show: `Usage: persona-pool show [--json] [--pool <path>]
+  show: `Usage: persona-pool show [--json] [--pool <path>] [--store <kind>] [--name <pool>]
 
 Print the pool's path, its number of personas and a table of them.
 
 Options:
   --json               Print { path, version, personas } (and problem, if the file is unusable) as JSON
 ${POOL_OPTION}
+${STORE_OPTIONS}
 ${HELP_OPTION}`,
-  path: `Usage: persona-pool path [--pool <path>]
+  path: `Usage: persona-pool path [--pool <path>] [--store <kind>] [--name <pool>]
 
 Print the path the pool resolves to now.
 
 Options:
 ${POOL_OPTION}
+${STORE_OPTIONS}
 ${HELP_OPTION}`,
-  history: `Usage: persona-pool history [--json] [--pool <path>]
+  history: `Usage: persona-pool history [--json] [--pool <path>] [--store <kind>] [--name <pool>]
 
 List the versions of the pool kept in <pool file>.history/, newest first: each
 import (and each write through the API) keeps the version it replaces, the
@@ -94,8 +103,9 @@ last 20 of them. Restore one with "persona-pool restore <version>".
 Options:
   --json               Print { path, versions: [{ version, savedAt, count }] } as JSON
 ${POOL_OPTION}
+${STORE_OPTIONS}
 ${HELP_OPTION}`,
-  restore: `Usage: persona-pool restore <version> [--pool <path>]
+  restore: `Usage: persona-pool restore <version> [--pool <path>] [--store <kind>] [--name <pool>]
 
 Put a version that "persona-pool history" lists back as the pool, under the
 pool's lock and atomically. The version it replaces is kept in turn, so a
@@ -103,6 +113,7 @@ restore can be undone too. Exit 1 if no such version is kept.
 
 Options:
 ${POOL_OPTION}
+${STORE_OPTIONS}
 ${HELP_OPTION}`,
 };
 

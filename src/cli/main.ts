@@ -4,12 +4,13 @@ import { importFile, printPath, showPool, validateFile, type CommandContext, typ
 import { restoreVersion, showHistory } from './history.js';
 import { COMMAND_HELP, isCommand, PROGRAM_HELP, usageOf, type Command } from './help.js';
 import { outputFor, type CliIo, type Output } from './io.js';
+import { openStore, storeMisuse } from './store.js';
 
 export type { CliIo, Writer } from './io.js';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
-const COMMON = { pool: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const satisfies OptionSpec;
+const COMMON = { pool: { type: 'string' }, store: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const satisfies OptionSpec;
 
 /** The options of the commands that check a file: a machine-readable report, and warnings as errors. */
 const CHECKS = { json: { type: 'boolean' }, strict: { type: 'boolean' } } as const satisfies OptionSpec;
@@ -80,7 +81,7 @@ function misuse(name: Command, { values, positionals }: Parsed): string | undefi
   if (operands.length < wanted) return `missing ${String(OPERAND[name])}`;
   if (operands.length > wanted) return `unexpected argument '${String(operands[wanted])}'`;
   if (values.output === '') return '--output needs a path';
-  return values.pool === '' ? '--pool needs a path' : undefined;
+  return values.pool === '' ? '--pool needs a path' : storeMisuse(values);
 }
 
 async function command(name: Command, argv: readonly string[], io: CliIo, out: Output): Promise<number> {
@@ -89,7 +90,13 @@ async function command(name: Command, argv: readonly string[], io: CliIo, out: O
   if (parsed.values.help === true) return (out.result(COMMAND_HELP[name]), 0);
   const problem = misuse(name, parsed);
   if (problem !== undefined) return out.usage(problem, usageOf(name));
-  return RUN[name](parsed.positionals.slice(1), { options: parsed.values, io, out });
+  const opened = name === 'validate' ? undefined : await openStore(parsed.values, io.env);
+  try {
+    if (opened !== undefined && (name === 'import' || name === 'restore')) await opened.setup();
+    return await RUN[name](parsed.positionals.slice(1), { options: parsed.values, io, out, store: opened?.store });
+  } finally {
+    await opened?.close();
+  }
 }
 
 async function run(argv: readonly string[], io: CliIo, out: Output): Promise<number> {

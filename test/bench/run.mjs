@@ -6,6 +6,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { httpRows } from './http.mjs';
 import { longPollRow, propagationRow } from './live.mjs';
+import { postgresRows } from './postgres.mjs';
 import { renderReport, renderTable } from './report.mjs';
 import { writersRow } from './writers.mjs';
 
@@ -54,6 +55,8 @@ process.stderr.write('row 12 (propagation)…\n');
 results[12] = await propagationRow();
 process.stderr.write('row 13 (1,000 held GETs)…\n');
 results[13] = await longPollRow();
+process.stderr.write('rows 14–17 (PostgreSQL)…\n');
+Object.assign(results, await postgresRows());
 
 const machine = {
   cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
