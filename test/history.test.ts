@@ -193,8 +193,10 @@ describe('keeping a version', () => {
   it('forgets the version it kept when the write then fails: the pool still holds it', async () => {
     const [first] = await writeAll([list(1)]);
     const rename = fs.renameSync;
-    vi.spyOn(fs, 'renameSync').mockImplementationOnce(() => {
-      throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+    // Only the rename over the pool file fails (the lock's owner file is renamed into place too).
+    vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      if (to === file) throw Object.assign(new Error('EIO: i/o error, rename'), { code: 'EIO' });
+      rename(from, to);
     });
     expect((await failure(pool.replace(list(2)))).code).toBe('WRITE_FAILED');
     expect(kept()).toEqual([]);
