@@ -236,6 +236,18 @@ is a second journal commit on this ext4 disk; \`replace()\` is about 1.2× that 
 50 entries (about 60 µs), \`JSON.stringify\` with indentation (about 65 µs), UTF-8 encoding (about
 30 µs), and the lock folder's \`mkdir\` and \`rmdir\`.
 
+Issues 12, 14 and 16 (history, the lock's owner file, the store seam) added to each write: the
+owner file (written and renamed into the lock folder), a \`readdir\` of \`<file>.history/\` (and a hard
+link when the content changes: row 6 writes the same content, so none), a \`stat\` that refuses a
+path that is not a regular file before locking and again before the rename, and the version hash
+computed before the write (the seam hands the store the version with the bytes) rather than during
+the \`fsync\`. An \`strace -c\` of 50 writes counted about 20 \`statx\`, 7 \`openat\` and 4 \`getdents64\` a
+write. The committed run measured 2.28× (\`replace()\` 1.55× the protocol; issue 13's table had
+2.07×); runs of the row alone on a busy machine gave 2.2–3.6×, and a loop alternating
+\`historyLimit\` 20 and 0 could not tell the two apart (4.4–5.2 ms against 4.3–4.6 ms a write). Not
+chased further: the next step is a \`--cpu-prof\` on a quiet machine, and hashing inside the \`fsync\`
+again.
+
 ### Rows 7–8: the HTTP path
 
 Before: 0.75× (200) and 0.53× (304). A \`--cpu-prof\` of the server: the handler's header handling
@@ -283,6 +295,9 @@ awaited reference (ours measures about 0.95× of it), or a GET allowed to skip i
 made both: row 8's target is now 0.9× of the bare handler behind one \`await\` — the floor of any
 handler that returns a promise, since every host awaits it — with the bare figure kept in the
 references as information; and a pool in watch mode answers GET with no \`stat\` at all (row 11).
+
+In the final run of issues 12–16, row 8 measured 0.89× (0.86–1.03× over the runs of issue 13), and
+row 11 (watch mode) 1.01×: the \`stat\` per turn is what separates them.
 
 ### Row 9
 
