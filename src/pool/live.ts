@@ -57,6 +57,9 @@ export class Live {
 
   /** The generation an entry must have been confirmed in to be served with no syscall; -1: none is. */
   get trusted(): number {
+    // A watch that lost its events says so through `healthy`, perhaps without a hint: from then on,
+    // nothing confirmed before is vouched for (and its recovery must hint, starting a new generation).
+    if (this.#trusted !== -1 && this.#watch?.healthy !== true) this.#changed();
     return this.#trusted;
   }
 

@@ -70,3 +70,43 @@ describe('a pool over a store without readSync, watching', () => {
     expect(isPersonaPoolError(new Error('x'))).toBe(false);
   });
 });
+
+describe('a pool over a store whose watch turns unhealthy without a hint', () => {
+  /** A memory store whose watch can be made unhealthy, dropping its hints meanwhile (a lost connection). */
+  function flaky(inner = memoryStore()) {
+    const state = { healthy: true };
+    const store: PersonaStore = {
+      get location() {
+        return inner.location;
+      },
+      read: (since, options) => inner.read(since as number | undefined, options),
+      readSync: (since, options) => inner.readSync(since as number | undefined, options),
+      replace: (since, change, options) => inner.replace(since as number | undefined, change, options),
+      history: () => inner.history(),
+      readVersion: (version) => inner.readVersion(version),
+      watch: (listener) => {
+        const watch = inner.watch({ changed: () => state.healthy && listener.changed(), failed: listener.failed });
+        return {
+          get healthy() {
+            return state.healthy && watch.healthy;
+          },
+          close: () => watch.close(),
+        };
+      },
+    };
+    return { store, state, inner };
+  }
+
+  it('stops answering from memory at once: a write missed meanwhile is read', async () => {
+    const { store, state, inner } = flaky(memoryStore({ content: JSON.stringify([persona(1)]) }));
+    const pool = new PersonaPool({ store, watch: true });
+    expect(pool.watching).toBe(true);
+    expect(await pool.load()).toHaveLength(1);
+    expect(pool.loadSync()).toHaveLength(1);
+    state.healthy = false; // no hint: the store lost its events and says so only through `healthy`
+    await new PersonaPool({ store: inner.twin() }).replace([persona(1), persona(2)]);
+    expect(pool.loadSync()).toHaveLength(2);
+    expect(await pool.load()).toHaveLength(2);
+    await pool.close();
+  });
+});
