@@ -242,8 +242,8 @@ link when the content changes: row 6 writes the same content, so none), a \`stat
 path that is not a regular file before locking and again before the rename, and the version hash
 computed before the write (the seam hands the store the version with the bytes) rather than during
 the \`fsync\`. An \`strace -c\` of 50 writes counted about 20 \`statx\`, 7 \`openat\` and 4 \`getdents64\` a
-write. The committed run measured 2.28× (\`replace()\` 1.55× the protocol; issue 13's table had
-2.07×); runs of the row alone on a busy machine gave 2.2–3.6×, and a loop alternating
+write. The last two full runs measured 2.28× and 2.17× (\`replace()\` 1.55× and 1.49× the protocol;
+issue 13's table had 2.07×); runs of the row alone on a busy machine gave 2.2–3.6×, and a loop alternating
 \`historyLimit\` 20 and 0 could not tell the two apart (4.4–5.2 ms against 4.3–4.6 ms a write). Not
 chased further: the next step is a \`--cpu-prof\` on a quiet machine, and hashing inside the \`fsync\`
 again.
@@ -296,8 +296,8 @@ made both: row 8's target is now 0.9× of the bare handler behind one \`await\` 
 handler that returns a promise, since every host awaits it — with the bare figure kept in the
 references as information; and a pool in watch mode answers GET with no \`stat\` at all (row 11).
 
-In the final run of issues 12–16, row 8 measured 0.89× (0.86–1.03× over the runs of issue 13), and
-row 11 (watch mode) 1.01×: the \`stat\` per turn is what separates them.
+In the last two full runs of issues 12–16, row 8 measured 0.89× and 1.02× (0.86–1.03× over the runs
+of issue 13), and row 11 (watch mode) 1.01× and 1.02×: within this machine's noise of each other.
 
 ### Row 9
 
