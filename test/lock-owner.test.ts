@@ -40,12 +40,22 @@ function plantLock(lock: string, owner: unknown, ageMs = 0): void {
   fs.utimesSync(lock, when, when);
 }
 
-
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
 describe('the owner file', () => {
+  it('is renamed into place: a writer killed before the rename leaves a lock that still goes stale and is removed', async () => {
+    const { dir, file, lock } = setup();
+    plantLock(lock, undefined, 60_000);
+    fs.writeFileSync(join(lock, `${OWNER_FILE}.12345.tmp`), '{"pid": 1');
+    const past = new Date(Date.now() - 60_000);
+    fs.utimesSync(lock, past, past); // writing into the folder made it fresh again
+    const pool = new PersonaPool({ path: file, lockStaleMs: 10_000, lockWaitMs: 1_000 });
+    expect((await pool.replace([persona(1)])).personas).toHaveLength(1);
+    expect(entriesBut(dir, 'personas.json.history')).toEqual(['personas.json']);
+  });
+
   it('names this process while it holds the lock, and goes with the lock', async () => {
     const { dir, file, lock } = setup();
     const held = await acquireLock(file, { staleMs: 10_000, waitMs: 0 });

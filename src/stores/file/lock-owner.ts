@@ -146,6 +146,9 @@ export function removeDeadOwnersLock(lockPath: string, staleMs: number): boolean
  * @throws The file system's error (`ENOENT` when there is no lock).
  */
 export function removeLockFolder(lockPath: string): void {
-  fs.rmSync(join(lockPath, OWNER_FILE), { force: true });
+  // The owner file, and the temporary one of a writer killed before renaming it into place.
+  for (const name of fs.readdirSync(lockPath)) {
+    if (name.startsWith(OWNER_FILE)) fs.rmSync(join(lockPath, name), { force: true });
+  }
   fs.rmdirSync(lockPath);
 }
