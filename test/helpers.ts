@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect } from 'vitest';
+import { format } from 'node:util';
+import createDebug from 'debug';
+import { afterEach, expect, vi } from 'vitest';
 import { isPersonaPoolError, PersonaPool, type PersonaPoolError } from '../src/index.js';
 
 /** The built package's entry, for child processes. */
@@ -82,4 +84,32 @@ export async function outcome(run: () => Promise<unknown>): Promise<string> {
     if (isPersonaPoolError(error)) return error.code;
     throw error;
   }
+}
+
+/**
+ * The debug output of `namespaces` while `run` runs, one line a call; the namespaces enabled before
+ * are enabled again after.
+ */
+export async function debugLines(namespaces: string, run: () => Promise<void> | void): Promise<string[]> {
+  const lines: string[] = [];
+  const before = createDebug.disable();
+  createDebug.enable(namespaces);
+  const spy = vi.spyOn(createDebug, 'log').mockImplementation((...args: unknown[]) => void lines.push(format(...args)));
+  try {
+    await run();
+  } finally {
+    spy.mockRestore();
+    createDebug.enable(before);
+  }
+  return lines;
+}
+
+/** Pools made in a test file, closed after each test (with every mock restored): returns `track(pool)`. */
+export function closedAfterEach(): (pool: PersonaPool) => PersonaPool {
+  const pools: PersonaPool[] = [];
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await Promise.all(pools.splice(0).map((pool) => pool.close()));
+  });
+  return (pool) => (pools.push(pool), pool);
 }

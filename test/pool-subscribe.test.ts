@@ -2,13 +2,11 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { format } from 'node:util';
-import createDebug from 'debug';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { PersonaPool, type PoolSnapshot } from '../src/index.js';
-import { FIXTURES, persona, runNode, tempDir, waitFor } from './helpers.js';
+import { closedAfterEach, debugLines, FIXTURES, persona, runNode, tempDir, waitFor } from './helpers.js';
 
-const pools: PersonaPool[] = [];
+const track = closedAfterEach();
 let dir: string;
 let file: string;
 
@@ -17,15 +15,8 @@ beforeEach(() => {
   file = join(dir, 'personas.json');
 });
 
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
-
 function poolOf(watch: boolean, path = file): PersonaPool {
-  const pool = new PersonaPool({ path, watch });
-  pools.push(pool);
-  return pool;
+  return track(new PersonaPool({ path, watch }));
 }
 
 function list(count: number): Record<string, unknown>[] {
@@ -44,20 +35,6 @@ function recorder(): { listener: (snapshot: PoolSnapshot) => void; seen: PoolSna
 
 /** Lets events and checks run for a while: for asserting that nothing more comes. */
 const settle = (ms = 100) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Debug output of `persona-pool:*` while `run` runs. */
-async function debugLog(run: () => Promise<void>): Promise<string> {
-  const lines: string[] = [];
-  createDebug.enable('persona-pool:*');
-  const spy = vi.spyOn(createDebug, 'log').mockImplementation((...args: unknown[]) => void lines.push(format(...args)));
-  try {
-    await run();
-  } finally {
-    spy.mockRestore();
-    createDebug.disable();
-  }
-  return lines.join('\n');
-}
 
 describe.each([
   ['watch mode', true],
@@ -130,10 +107,10 @@ describe.each([
     });
     pool.subscribe(() => Promise.reject(new Error('async listener bug')));
     pool.subscribe(listener);
-    const log = await debugLog(async () => {
+    const log = (await debugLines('persona-pool:*', async () => {
       await pool.replace(list(1));
       await settle(10);
-    });
+    })).join('\n');
     expect(counts()).toEqual([1]);
     expect(log).toContain('listener bug');
     expect(log).toContain('async listener bug');
@@ -207,11 +184,11 @@ describe.each([
 describe('subscribe in stat mode', () => {
   it('watches only while subscribed, and never answers reads from memory', async () => {
     const pool = poolOf(false);
-    const log = await debugLog(async () => {
+    const log = (await debugLines('persona-pool:*', async () => {
       const unsubscribe = pool.subscribe(() => undefined);
       expect(pool.watching).toBe(false);
       unsubscribe();
-    });
+    })).join('\n');
     expect(log).toMatch(/watching .*personas\.json[\s\S]*stopped watching/);
   });
 
@@ -279,13 +256,13 @@ describe('changes()', () => {
   it('ends at once with a signal already aborted, and unsubscribes on break', async () => {
     const pool = poolOf(false);
     expect(await pool.changes({ signal: AbortSignal.abort() }).next()).toEqual({ done: true, value: undefined });
-    const log = await debugLog(async () => {
+    const log = (await debugLines('persona-pool:*', async () => {
       const loop = (async () => {
         for await (const snapshot of pool.changes()) if (snapshot.personas.length === 1) break;
       })();
       await pool.replace(list(1));
       await loop;
-    });
+    })).join('\n');
     // The stat-mode watch stops when the last subscriber leaves: the break unsubscribed.
     expect(log).toMatch(/stopped watching/);
   });

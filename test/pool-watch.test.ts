@@ -3,13 +3,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { format } from 'node:util';
-import createDebug from 'debug';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { PersonaPool } from '../src/index.js';
-import { FIXTURES, persona, runNode, tempDir, waitFor } from './helpers.js';
+import { closedAfterEach, debugLines, FIXTURES, persona, runNode, tempDir, waitFor } from './helpers.js';
 
-const pools: PersonaPool[] = [];
+const track = closedAfterEach();
 let dir: string;
 let file: string;
 
@@ -18,15 +16,8 @@ beforeEach(() => {
   file = join(dir, 'personas.json');
 });
 
-afterEach(async () => {
-  vi.restoreAllMocks();
-  await Promise.all(pools.splice(0).map((pool) => pool.close()));
-});
-
 function watched(path = file, options: { languageDefault?: string; env?: Record<string, string> } = {}): PersonaPool {
-  const pool = new PersonaPool({ path, watch: true, ...options });
-  pools.push(pool);
-  return pool;
+  return track(new PersonaPool({ path, watch: true, ...options }));
 }
 
 function write(count: number, path = file): void {
@@ -44,22 +35,6 @@ async function fsCallsDuring(run: () => unknown): Promise<number> {
   const calls = spies.reduce((total, spy) => total + spy.mock.calls.length, 0);
   for (const spy of spies) spy.mockRestore();
   return calls;
-}
-
-/** Debug output of `persona-pool:watch` while `run` runs. */
-async function watchLog(run: () => Promise<void> | void): Promise<string[]> {
-  const lines: string[] = [];
-  const logger = createDebug('persona-pool:watch');
-  const before = { enabled: createDebug.enabled('persona-pool:watch'), log: logger.log };
-  createDebug.enable('persona-pool:watch');
-  const spy = vi.spyOn(createDebug, 'log').mockImplementation((...args: unknown[]) => void lines.push(format(...args)));
-  try {
-    await run();
-  } finally {
-    spy.mockRestore();
-    if (!before.enabled) createDebug.disable();
-  }
-  return lines;
 }
 
 describe('watch mode reads', () => {
@@ -150,8 +125,7 @@ describe('watch mode reads', () => {
     write(1);
     write(2, other);
     const env = { DECNET_REALISM_PERSONAS: file };
-    const pool = new PersonaPool({ env, watch: true });
-    pools.push(pool);
+    const pool = track(new PersonaPool({ env, watch: true }));
     env.DECNET_REALISM_PERSONAS = other;
     expect(pool.resolvePath()).toBe(file);
     expect(pool.loadSync()).toHaveLength(1);
@@ -177,7 +151,7 @@ describe('falling back to a stat per read', () => {
     write(1);
     const pool = watched();
     expect(pool.loadSync()).toHaveLength(1);
-    const lines = await watchLog(async () => {
+    const lines = await debugLines('persona-pool:watch', async () => {
       fs.rmSync(dir, { recursive: true });
       fs.mkdirSync(dir);
       write(3);
@@ -226,12 +200,12 @@ describe('falling back to a stat per read', () => {
 
   it('starts in stat mode when the folder does not exist, and sees the file once it appears', async () => {
     const missing = join(dir, 'not-yet', 'personas.json');
-    const lines = await watchLog(() => {
-      const pool = watched(missing);
+    let pool = undefined as unknown as PersonaPool;
+    const lines = await debugLines('persona-pool:watch', () => {
+      pool = watched(missing);
       expect(pool.watching).toBe(false);
     });
     expect(lines.join('\n')).toMatch(/watch mode off .*ENOENT/);
-    const pool = pools[0] as PersonaPool;
     expect(pool.loadSync()).toEqual([]);
     fs.mkdirSync(join(dir, 'not-yet'));
     write(2, missing);
@@ -257,7 +231,7 @@ describe('falling back to a stat per read', () => {
     const pool = watched();
     pool.loadSync();
     expect(pool.watching).toBe(true);
-    const lines = await watchLog(() => void watchers[0]?.emit('error', Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' })));
+    const lines = await debugLines('persona-pool:watch', () => void watchers[0]?.emit('error', Object.assign(new Error('ENOSPC: System limit for number of file watchers reached'), { code: 'ENOSPC' })));
     expect(pool.watching).toBe(false);
     expect(lines.join('\n')).toContain('ENOSPC');
     write(2);
@@ -277,8 +251,9 @@ describe('falling back to a stat per read', () => {
   it('does not watch a folder on a network file system', async () => {
     const real = fs.statfsSync;
     vi.spyOn(fs, 'statfsSync').mockImplementation(((path: fs.PathLike) => ({ ...real(path), type: 0x6969 })) as typeof fs.statfsSync);
-    const lines = await watchLog(() => void watched());
-    expect(pools[0]?.watching).toBe(false);
+    let pool = undefined as unknown as PersonaPool;
+    const lines = await debugLines('persona-pool:watch', () => void (pool = watched()));
+    expect(pool.watching).toBe(false);
     expect(lines.join('\n')).toContain('NFS');
   });
 
