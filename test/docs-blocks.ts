@@ -1,7 +1,7 @@
 // The code blocks and links of README.md and docs/*.md, read as a reader sees them: what
 // test/docs-blocks.test.ts runs and checks.
 import fs from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository's root folder. */
@@ -35,7 +35,12 @@ export interface Block {
 
 /** Every fenced block of `page` (a path relative to the root). */
 export function blocksOf(page: string): Block[] {
-  const lines = fs.readFileSync(join(ROOT, page), 'utf8').split('\n');
+  return blocksIn(fs.readFileSync(join(ROOT, page), 'utf8'), page);
+}
+
+/** Every fenced block of the Markdown `text` of `page`. */
+export function blocksIn(text: string, page: string): Block[] {
+  const lines = text.split('\n');
   const blocks: Block[] = [];
   for (let at = 0; at < lines.length; at++) {
     const open = /^(\s*)(`{3,})(\S*)/.exec(lines[at] ?? '');
@@ -67,7 +72,12 @@ export function slug(heading: string): string {
 
 /** The anchors of a Markdown file's headings (outside code blocks), with GitHub's -1, -2 for repeats. */
 export function anchorsOf(file: string): Set<string> {
-  const text = fs.readFileSync(file, 'utf8').replace(/^(\s*)(`{3,})[\s\S]*?^\1\2\s*$/gm, '');
+  return anchorsIn(fs.readFileSync(file, 'utf8'));
+}
+
+/** The anchors of the headings of the Markdown `markdown`. */
+export function anchorsIn(markdown: string): Set<string> {
+  const text = markdown.replace(/^(\s*)(`{3,})[\s\S]*?^\1\2\s*$/gm, '');
   const anchors = new Set<string>();
   for (const [, heading = ''] of text.matchAll(/^#{1,6} +(.+)$/gm)) {
     const base = slug(heading);
@@ -87,19 +97,29 @@ export interface LinkCheck {
 
 /** Every relative link of `page` (outside code), checked: the file exists, and so does the heading it names. */
 export function checkLinks(page: string): LinkCheck[] {
-  const text = fs
-    .readFileSync(join(ROOT, page), 'utf8')
+  return checkLinksIn(fs.readFileSync(join(ROOT, page), 'utf8'), page);
+}
+
+/** The relative links of `text`, the Markdown of `page` (a path relative to the root), checked. */
+export function checkLinksIn(markdown: string, page: string): LinkCheck[] {
+  const text = markdown
     .replace(/^(\s*)(`{3,})[\s\S]*?^\1\2\s*$/gm, '')
     .replace(/`[^`\n]*`/g, '');
   const checks: LinkCheck[] = [];
   for (const [, target = ''] of text.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)) {
     if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:…
     const [path = '', anchor] = target.split('#');
-    const file = path === '' ? join(ROOT, page) : join(ROOT, dirname(page), decodeURI(path));
+    const file = join(ROOT, dirname(page), decodeURI(path === '' ? basename(page) : path));
+    const anchors = (): Set<string> => (path === '' ? anchorsIn(markdown) : anchorsOf(file));
     let problem = '';
-    if (!fs.existsSync(file)) problem = `${relative(ROOT, file)} does not exist`;
-    else if (anchor !== undefined && !(file.endsWith('.md') && anchorsOf(file).has(anchor))) problem = `no heading #${anchor} in ${relative(ROOT, file)}`;
+    if (path !== '' && !fs.existsSync(file)) problem = `${relative(ROOT, file)} does not exist`;
+    else if (anchor !== undefined && !((path === '' || file.endsWith('.md')) && anchors().has(anchor))) problem = `no heading #${anchor} in ${relative(ROOT, file)}`;
     checks.push({ page, target, problem });
   }
   return checks;
+}
+
+/** Words as `wc -w` counts them: runs of characters other than white space. */
+export function wordCount(text: string): number {
+  return text.split(/\s+/).filter((word) => word !== '').length;
 }
