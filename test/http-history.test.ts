@@ -81,6 +81,17 @@ describe('history over HTTP', () => {
     expect(() => createPersonasHandler({ pool: p, userName: 'name' as never })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
   });
 
+  it('cuts a long user name to 64 bytes at a character boundary; a pool without history lists none and restores nothing', async () => {
+    const { pool: p } = await pool();
+    const handle = createPersonasHandler({ pool: p });
+    await handle({ method: 'PUT', user: { role: 'admin', name: 'é'.repeat(40) }, rawBody: bytes({ personas: [BOB] }), headers: JSON_HEADERS });
+    expect((await p.history())[0]?.by).toBe('é'.repeat(32));
+    const minimal = createPersonasHandler({ pool: { snapshot: () => p.snapshot(), replace: (entries, options) => p.replace(entries, options) } });
+    expect(json(await minimal({ method: 'GET', resource: 'history', user: VIEWER }))).toEqual({ history: [] });
+    const restore = await minimal({ method: 'POST', resource: 'restore', user: ADMIN, rawBody: bytes({ version: 'x' }), headers: JSON_HEADERS });
+    expect(restore.status).toBe(404);
+  });
+
   it('the fetch handler serves history and restore (its third argument)', async () => {
     const { pool: p, first } = await pool();
     const handle = createPersonasFetchHandler({ pool: p });

@@ -127,6 +127,12 @@ describe('createPoolsHandler', () => {
     expect(handle.open).toBe(0);
   });
 
+  it('answers 500 in JSON when resolve gives no store and there is no storeFor', async () => {
+    const handle = createPoolsHandler({ resolve: () => ({ fields: {} }) });
+    const response = await handle(get('1'));
+    expect([response.status, json(response)['detail']]).toEqual([500, 'The pool 1 has no store: resolve must give one, or the pools handler needs storeFor']);
+  });
+
   it('checks its options once', () => {
     expect(() => createPoolsHandler({} as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
     expect(() => createPoolsHandler({ resolve: () => undefined, maxOpen: 0 })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }));
