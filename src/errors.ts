@@ -52,6 +52,10 @@ export const ERROR_STATUS = {
   WRITE_FAILED: 500,
   /** `restore()` of a version the pool's history does not keep. */
   UNKNOWN_VERSION: 404,
+  /** A named pool the host's `resolve` does not know (`createPoolsHandler`). */
+  UNKNOWN_POOL: 404,
+  /** A named pool's id that the host's `resolve` refused (it threw an error other than a `PersonaPoolError`). */
+  INVALID_POOL_ID: 400,
   /** A malformed option: a programming or configuration error. */
   INVALID_OPTION: 500,
   /** `loadSync()`/`snapshotSync()` on a store that cannot read synchronously (and no watch vouching for a snapshot held): use `load()`/`snapshot()`. */

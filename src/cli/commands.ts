@@ -1,3 +1,4 @@
+import { cliBy } from './by.js';
 import { checkFile, describeRejected, noneValid, plural, warnIfFew, type CheckedFile } from './input.js';
 import type { CliIo, Output } from './io.js';
 import { hasWarnings, importReport, printReport, printWarnings, validateReport } from './report.js';
@@ -57,7 +58,7 @@ async function importJson(checked: CheckedFile, context: CommandContext): Promis
     printReport(context.out, importReport(checked, { path: pool.resolvePath(), version: null }));
     return 1;
   }
-  const { path, version } = await pool.replace(checked.list);
+  const { path, version } = await pool.replace(checked.list, { by: cliBy(context.io.env) });
   printReport(context.out, importReport(checked, { path, version }));
   return 0;
 }
@@ -89,7 +90,7 @@ export async function importFile(file: string, context: CommandContext): Promise
   const strict = options.strict === true;
   warnBeforeImport(checked, out, strict);
   if (refused(checked, strict)) return out.fail('--strict turns the warnings above into errors: nothing was imported');
-  const { personas, path } = await poolOf(context).replace(checked.list);
+  const { personas, path } = await poolOf(context).replace(checked.list, { by: cliBy(context.io.env) });
   out.result(`Imported ${plural(personas.length, 'persona')} to ${path}`);
   return 0;
 }

@@ -1,19 +1,20 @@
+import { cliBy } from './by.js';
 import { describeRejected, plural } from './input.js';
 import { poolOf, type CommandContext } from './commands.js';
 import type { HistoryEntry } from '../stores/types.js';
 
-const HEADINGS = ['VERSION', 'SAVED AT', 'PERSONAS'] as const;
+const HEADINGS = ['VERSION', 'SAVED AT', 'PERSONAS', 'REPLACED BY'] as const;
 
 /** The versions as a plain-text table under a heading line, columns two spaces apart. */
 function historyTable(versions: readonly HistoryEntry[]): string[] {
-  const rows = [[...HEADINGS], ...versions.map(({ version, savedAt, count }) => [version, savedAt, String(count)])];
+  const rows = [[...HEADINGS], ...versions.map(({ version, savedAt, count, by }) => [version, savedAt, String(count), by ?? '-'])];
   const widths = HEADINGS.map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] as number)).join('  ').trimEnd());
 }
 
 /**
- * `history`: the versions the pool's history keeps, newest first, as a table; or, with `--json`,
- * `{ path, versions }`.
+ * `history`: the versions the pool's history keeps, newest first, with who replaced each (`by`), as a
+ * table; or, with `--json`, `{ path, versions }`.
  *
  * @param context - Options, io and output.
  * @returns The exit code: 0.
@@ -43,7 +44,7 @@ export async function showHistory(context: CommandContext): Promise<number> {
  */
 export async function restoreVersion(version: string, context: CommandContext): Promise<number> {
   const { out } = context;
-  const { path, personas, rejected } = await poolOf(context).restore(version);
+  const { path, personas, rejected } = await poolOf(context).restore(version, { by: cliBy(context.io.env) });
   if (rejected.length > 0) {
     out.warn(`${plural(rejected.length, 'entry')} of version ${version} ${rejected.length === 1 ? 'is' : 'are'} invalid and ${rejected.length === 1 ? 'was' : 'were'} left out:`);
     out.note(...describeRejected({ list: [], rejected }));

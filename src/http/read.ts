@@ -4,6 +4,9 @@ import type { PersonasRequest, PersonasResponse, PoolAccess } from './types.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
 
 const NO_CACHE = 'no-cache';
+
+/** Makes the GET body of a snapshot, for a handler that serves another shape (the named pools'). */
+export type Shape = (snapshot: PoolSnapshot) => unknown;
 const IF_NONE_MATCH = 'if-none-match';
 
 /** What GET answers from one snapshot, made once per snapshot object. */
@@ -97,22 +100,22 @@ function listsVersion(headers: RequestHeaders | undefined, version: string, repl
 }
 
 /** The GET body of a snapshot, serialized once (HEAD and 304 never serialize it). */
-function listBody(snapshot: PoolSnapshot, reply: Reply): Buffer {
+function listBody(snapshot: PoolSnapshot, reply: Reply, shape: Shape | undefined): Buffer {
   if (reply.body === undefined) {
     const { path, personas, version, problem } = snapshot;
-    reply.body = Buffer.from(JSON.stringify({ path, personas, version, problem }));
+    reply.body = Buffer.from(JSON.stringify(shape === undefined ? { path, personas, version, problem } : shape(snapshot)));
   }
   return reply.body;
 }
 
 /** The GET/HEAD answer from a snapshot: 304 when `If-None-Match` lists its version. */
-function answer(snapshot: PoolSnapshot, reply: Reply, request: PersonasRequest): PersonasResponse {
+function answer(snapshot: PoolSnapshot, reply: Reply, request: PersonasRequest, shape?: Shape): PersonasResponse {
   const { etag } = reply;
   const { headers } = request;
   if (matchesWhole(headers, reply) || listsVersion(headers, snapshot.version, reply)) {
     return { status: 304, headers: { etag, 'cache-control': NO_CACHE }, body: null };
   }
-  const body = request.method === 'HEAD' ? null : listBody(snapshot, reply);
+  const body = request.method === 'HEAD' ? null : listBody(snapshot, reply, shape);
   return { status: 200, headers: { 'content-type': JSON_TYPE, etag, 'cache-control': NO_CACHE }, body };
 }
 
@@ -120,11 +123,11 @@ function answer(snapshot: PoolSnapshot, reply: Reply, request: PersonasRequest):
  * A 304 held while the version is unchanged, when the request asks with `Prefer: wait=N`, the
  * handler allows it and the pool can tell of its changes; any other answer as it is.
  */
-function held(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse): PersonasResponse | Promise<PersonasResponse> {
+function held(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse, shape?: Shape): PersonasResponse | Promise<PersonasResponse> {
   if (response.status !== 304 || maxWait === 0 || !tellsChanges(pool)) return response;
   const seconds = preferredWait(request.headers, maxWait);
   if (seconds === 0) return response;
-  return holdWhileUnchanged(pool, seconds, request.signal, (snapshot) => answer(snapshot, replyOf(snapshot), request));
+  return holdWhileUnchanged(pool, seconds, request.signal, (snapshot) => answer(snapshot, replyOf(snapshot), request, shape));
 }
 
 /** Whether the pool can tell of its changes: a host may pass an object with `snapshot` and `replace` only. */
@@ -139,13 +142,14 @@ function tellsChanges(pool: PoolAccess): pool is PoolAccess & ChangeSource {
  * @param pool - The pool.
  * @param request - The request.
  * @param maxWait - The longest hold, in seconds; 0: never hold.
+ * @param shape - Makes the GET body (the named pools'); undefined: `{ path, personas, version, problem }`.
  * @returns The answer itself once this turn's snapshot is in; else a promise of it, which rejects
  * with whatever the pool's `snapshot()` rejects with.
  */
-export function readThisTurn(pool: PoolAccess, request: PersonasRequest, maxWait: number): PersonasResponse | Promise<PersonasResponse> {
+export function readThisTurn(pool: PoolAccess, request: PersonasRequest, maxWait: number, shape?: Shape): PersonasResponse | Promise<PersonasResponse> {
   const turn = turnOf(pool);
   const { snapshot } = turn;
-  if (snapshot === undefined) return turn.pending.then((taken) => held(pool, request, maxWait, answer(taken, replyOf(taken), request)));
+  if (snapshot === undefined) return turn.pending.then((taken) => held(pool, request, maxWait, answer(taken, replyOf(taken), request, shape), shape));
   turn.reply ??= replyOf(snapshot);
-  return held(pool, request, maxWait, answer(snapshot, turn.reply, request));
+  return held(pool, request, maxWait, answer(snapshot, turn.reply, request, shape), shape);
 }

@@ -14,6 +14,7 @@ import { poolOptions, type PersonaPoolOptions } from './options.js';
 import { writtenSnapshot, type PoolSnapshot } from './snapshot.js';
 import type { PoolListener } from './subscribers.js';
 import type { Validated } from './validated.js';
+import { checkBy } from './by.js';
 import { checkMatch, keepable, keptList, serialize, validateEntries } from './write.js';
 
 const log = createDebug('persona-pool:pool');
@@ -28,6 +29,11 @@ export interface ReadOptions {
 export interface ReplaceOptions {
   /** Write only if the pool's current `version` is this one. */
   readonly ifMatch?: string | undefined;
+  /**
+   * Who writes (a user id or name, at most 64 UTF-8 bytes): kept with the version this write
+   * replaces, as its `by` in {@link PersonaPool.history}.
+   */
+  readonly by?: string | undefined;
 }
 
 /**
@@ -164,7 +170,7 @@ export class PersonaPool {
    * Calls on one pool run in call order.
    *
    * @param entries - The new personas.
-   * @param options - `ifMatch`: write only if the current version is this one.
+   * @param options - `ifMatch`: write only if the current version is this one; `by`: who writes.
    * @returns What was written, the entries rejected, and the warnings (see `inspectPersonas`).
    * @throws {PersonaPoolError} `NOT_A_LIST`, `TOO_MANY`, `ALL_INVALID`, `VERSION_MISMATCH`, `LOCKED`, `LOCK_COMPROMISED`,
    *   `WRITE_FAILED` (409 when the path is not a regular file), `STORE_UNAVAILABLE`.
@@ -184,7 +190,7 @@ export class PersonaPool {
    * write of the same pool, which would wait for `fn`.
    *
    * @param fn - The change; it may be async.
-   * @param options - `ifMatch`: change only if the current version is this one (checked before `fn` runs).
+   * @param options - `ifMatch`: change only if the current version is this one (checked before `fn` runs); `by`: who writes.
    * @returns What was written, and the entries rejected.
    * @throws {PersonaPoolError} As `replace`; and whatever `fn` throws.
    *
@@ -201,7 +207,7 @@ export class PersonaPool {
    * The versions the pool's history keeps (each replaced content, up to `historyLimit`), newest
    * first. The file store reads only file names, never their content.
    *
-   * @returns `{ version, savedAt, count }` of each version kept.
+   * @returns `{ version, savedAt, count, by? }` of each version kept (`by`: who replaced it).
    */
   history(): Promise<readonly HistoryEntry[]> {
     return this.#store.history();
@@ -212,7 +218,7 @@ export class PersonaPool {
    * atomic; the content it replaces is kept in turn).
    *
    * @param version - A `version` listed by {@link PersonaPool.history}.
-   * @param options - `ifMatch`: write only if the current version is this one.
+   * @param options - `ifMatch`: write only if the current version is this one; `by`: who restores.
    * @returns What was written.
    * @throws {PersonaPoolError} `UNKNOWN_VERSION` (404) for a version not kept; as `replace` otherwise.
    */
@@ -325,6 +331,7 @@ export class PersonaPool {
   /** Under the store's lock: checks `ifMatch`, asks `change` for the new personas, and has the store write them. */
   async #change(options: ReplaceOptions, change: (current: PoolSnapshot) => Validated | Promise<Validated>): Promise<ReplaceResult> {
     const { languageDefault: language, maxBytes, historyLimit } = this.#options;
+    const by = checkBy(options.by);
     const entry = this.#cache.get(language);
     const generation = this.#live.generation; // taken before the read under the lock, as every read takes it
     let made: (Validated & { readonly version: string }) | undefined;
@@ -334,7 +341,7 @@ export class PersonaPool {
       const validated = await change(current);
       const bytes = serialize(validated.personas);
       made = { ...validated, version: versionOf(bytes) };
-      return { bytes, version: made.version, count: validated.personas.length, replacing: keepable(current) };
+      return { bytes, version: made.version, count: validated.personas.length, replacing: keepable(current), by };
     }, { maxBytes, historyLimit });
     if (made === undefined) throw new PersonaPoolError('WRITE_FAILED', `The store of ${written.location} wrote without asking the pool what: it breaks the store contract (docs/stores.md)`);
     const { personas, rejected, warnings, version } = made;

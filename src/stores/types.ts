@@ -23,6 +23,11 @@ export interface HistoryEntry {
   readonly savedAt: string;
   /** The number of valid personas in that content. */
   readonly count: number;
+  /**
+   * Who wrote the version that replaced it (the `by` option of that write: `cli:<login>` for the CLI,
+   * the user's id or name over HTTP); absent when that write named no one, and for older entries.
+   */
+  readonly by?: string;
 }
 
 /**
@@ -106,6 +111,8 @@ export interface StoreWrite {
    * personas, to keep in the history; null when there is nothing to keep (missing, unreadable, too large).
    */
   readonly replacing: StoreKept | null;
+  /** Who writes this content (the `by` option): kept with the entry of the content it replaces. */
+  readonly by?: string | undefined;
 }
 
 /**

@@ -169,6 +169,25 @@ export function testStore(name: string, make: () => StoreUnderTest | Promise<Sto
       expect((await pool.snapshot()).version).toBe(first.version);
     });
 
+    it('keeps who replaced each version (the by of replace, update and restore); absent when a write names no one', async () => {
+      const { store } = await fresh();
+      const pool = new PersonaPool({ store });
+      const first = await pool.replace(personas(1, 'one'));
+      const second = await pool.replace(personas(2, 'two'), { by: 'ann@corp.example' });
+      const third = await pool.update((current) => [...current, ...personas(1, 'three')], { by: 'Zoë 👩‍💻' });
+      await pool.restore(first.version, { by: 'cli:root' });
+      await pool.replace(personas(5, 'five'));
+      const history = await pool.history();
+      expect(history.map(({ version, by }) => [version, by])).toEqual([
+        [first.version, undefined],
+        [third.version, 'cli:root'],
+        [second.version, 'Zoë 👩‍💻'],
+        [first.version, 'ann@corp.example'],
+      ]);
+      expect(history[0]).not.toHaveProperty('by');
+      await expect(pool.replace(personas(1, 'x'), { by: 'x'.repeat(65) })).rejects.toSatisfy((error) => isPersonaPoolError(error, 'INVALID_OPTION'));
+    });
+
     it('keeps at most historyLimit versions', async () => {
       const { store } = await fresh();
       const pool = new PersonaPool({ store, historyLimit: 1 });

@@ -24,7 +24,7 @@ export async function listHistory(target: string): Promise<HistoryEntry[]> {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') log('cannot list %s: %O', historyFolder(target), error);
     return [];
   }
-  return keptIn(names).map(({ version, savedAt, count }) => ({ version, savedAt, count }));
+  return keptIn(names).map(({ version, savedAt, count, by }) => (by === undefined ? { version, savedAt, count } : { version, savedAt, count, by }));
 }
 
 function unknownVersion(path: string, version: string, why: string): PersonaPoolError {

@@ -18,6 +18,8 @@ export interface Content {
   readonly count: number;
   /** The `fstat` of the handle the content was read from. */
   readonly stats: BigIntStats;
+  /** Who writes the content that replaces it (kept in its file name). */
+  readonly by?: string | undefined;
 }
 
 /** The names in a folder that only needs pruning: none when it cannot be listed. */
@@ -53,11 +55,15 @@ function settle(folder: string, seq: number, path: string, content: Content | nu
 }
 
 /** The copy, where a hard link cannot be made: written under a temporary name, then renamed. */
-function copy(target: string, folder: string, seq: number, maxBytes: number): Kept | undefined {
+function copy(target: string, folder: string, seq: number, maxBytes: number, by: string | undefined): Kept | undefined {
   const read = readBoundedSync(target, maxBytes);
   const temp = join(folder, `.${seq}.tmp`);
   if (read.kind === 'read') fs.writeFileSync(temp, read.bytes);
-  return settle(folder, seq, temp, measured(read));
+  return settle(folder, seq, temp, withBy(measured(read), by));
+}
+
+function withBy(content: Content | null, by: string | undefined): Content | null {
+  return content === null || by === undefined ? content : { ...content, by };
 }
 
 function keep(target: string, folder: string, seq: number, content: Content, maxBytes: number): Kept | undefined {
@@ -67,11 +73,11 @@ function keep(target: string, folder: string, seq: number, content: Content, max
   } catch (error) {
     if (!NO_LINK.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
     log('cannot link %s (%s): copying it', target, (error as NodeJS.ErrnoException).code);
-    return copy(target, folder, seq, maxBytes);
+    return copy(target, folder, seq, maxBytes, content.by);
   }
   if (sameFile(fs.statSync(path, { bigint: true }), content.stats)) return parseName(nameOf(seq, content));
   // A writer that takes no lock changed the file since it was read: name the link by what it holds.
-  return settle(folder, seq, path, measured(readBoundedSync(path, maxBytes)));
+  return settle(folder, seq, path, withBy(measured(readBoundedSync(path, maxBytes)), content.by));
 }
 
 function prune(folder: string, names: readonly string[], old: readonly Kept[]): void {

@@ -81,7 +81,7 @@ export class FileStore implements PersonaStore<FileTag> {
       const current = this.#unchanged(since, path, stat) ? UNCHANGED : this.#noteStamp(readPoolFileSync(path, options.maxBytes));
       const kept = current.kind === 'unchanged' ? since?.stamp : current.tag?.stamp;
       const write = await change(current);
-      const content = write.replacing === null || kept === undefined ? null : { ...write.replacing, stats: kept.stats };
+      const content = write.replacing === null || kept === undefined ? null : { ...write.replacing, stats: kept.stats, by: write.by };
       const written = await writeLocked(write.bytes, { path, target, lock, content, ...options }, this.#options);
       return { location: path, tag: this.#noteTag({ path, stamp: stampOf(written) }) };
     } finally {

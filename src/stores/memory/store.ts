@@ -115,7 +115,7 @@ export class MemoryStore implements PersonaStore<number> {
     const place = this.#place;
     const run = place.lock.then(async () => {
       const write = await change(this.readSync(since, options));
-      this.#keep(write.replacing, options.historyLimit);
+      this.#keep(write.replacing, options.historyLimit, write.by);
       place.bytes = write.bytes.slice();
       place.revision++;
       place.savedAt = new Date().toISOString();
@@ -133,7 +133,7 @@ export class MemoryStore implements PersonaStore<number> {
    */
   async history(): Promise<readonly HistoryEntry[]> {
     this.#open();
-    return this.#place.kept.map(({ version, savedAt, count }) => ({ version, savedAt, count }));
+    return this.#place.kept.map(({ version, savedAt, count, by }) => (by === undefined ? { version, savedAt, count } : { version, savedAt, count, by }));
   }
 
   /**
@@ -183,9 +183,11 @@ export class MemoryStore implements PersonaStore<number> {
     if (this.#closed) throw new PersonaPoolError('STORE_UNAVAILABLE', `The store of ${this.location} is closed: make a new one`);
   }
 
-  #keep(replacing: { readonly version: string; readonly count: number } | null, limit: number): void {
+  #keep(replacing: { readonly version: string; readonly count: number } | null, limit: number, by: string | undefined): void {
     const { bytes, savedAt, kept } = this.#place;
-    if (replacing !== null && bytes !== undefined && limit > 0 && kept[0]?.version !== replacing.version) kept.unshift({ ...replacing, savedAt, bytes });
+    if (replacing !== null && bytes !== undefined && limit > 0 && kept[0]?.version !== replacing.version) {
+      kept.unshift({ ...replacing, savedAt, bytes, ...(by === undefined ? {} : { by }) });
+    }
     kept.splice(limit);
   }
 }

@@ -5,6 +5,7 @@ import type { PostgresConnection } from './client.js';
 import { errorCode, storeError } from './errors.js';
 import { PostgresListen } from './listen.js';
 import { postgresOptions, type PostgresStoreInput, type PostgresStoreOptions } from './options.js';
+import { historyEntry, type HistoryRow } from './history.js';
 import { sqlFor, type PostgresSql } from './sql.js';
 
 const log = createDebug('persona-pool:postgres');
@@ -97,7 +98,7 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
       const write = await change(this.#found(row, since, options.maxBytes)).catch((error: unknown) => Promise.reject(new FromChange(error)));
       const kept = row === undefined ? null : (write.replacing?.count ?? null);
       const { text, bytes } = payloadOf(write.bytes);
-      const values = [name, text, write.version, kept, options.historyLimit, sql.channel, bytes];
+      const values = [name, text, write.version, kept, options.historyLimit, sql.channel, bytes, write.by ?? null];
       await connection.query({ name: `${this.#prefix}write`, text: sql.write, values });
       return write.version;
     }, lockWaitMs);
@@ -112,7 +113,7 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   async history(): Promise<readonly HistoryEntry[]> {
     try {
       const { rows } = await this.#options.client.query(this.#sql.history, [this.#options.name]);
-      return (rows as { version: string; count: number; saved_at: Date }[]).map((row) => ({ version: row.version, savedAt: row.saved_at.toISOString(), count: row.count }));
+      return (rows as HistoryRow[]).map(historyEntry);
     } catch (error) {
       log('history of %s not listed (%s)', this.location, errorCode(error));
       return [];
@@ -184,7 +185,7 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   async #ready(): Promise<boolean> {
     const { table } = this.#options;
     try {
-      const { rows } = await this.#options.client.query('SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AS ready', [table, `${table}_history`]);
+      const { rows } = await this.#options.client.query(this.#sql.ready, [table, `${table}_history`]);
       return (rows[0] as { ready: boolean }).ready;
     } catch (error) {
       throw this.#error(error, 'STORE_UNAVAILABLE');
