@@ -6,6 +6,7 @@ import { errorCode, storeError } from './errors.js';
 import { PostgresListen } from './listen.js';
 import { postgresOptions, type PostgresStoreInput, type PostgresStoreOptions } from './options.js';
 import { sqlFor, type PostgresSql } from './sql.js';
+import { FromChange, transaction } from './transaction.js';
 
 const log = createDebug('persona-pool:postgres');
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -212,28 +213,8 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
     return (await connection.query(query)).rows[0] as Row | undefined;
   }
 
-  /** Runs `work` in a transaction on a connection of its own, with a lock timeout if given; any failure rolls back. */
-  async #transaction<T>(work: (connection: PostgresConnection) => Promise<T>, lockWaitMs?: number): Promise<T> {
-    let connection: PostgresConnection;
-    try {
-      connection = await this.#options.client.connect();
-    } catch (error) {
-      throw this.#error(error, 'STORE_UNAVAILABLE');
-    }
-    let broken: Error | undefined;
-    try {
-      // One round trip; lockWaitMs is a checked integer, the only value written into this SQL.
-      await connection.query(lockWaitMs === undefined ? 'BEGIN' : `BEGIN; SET LOCAL lock_timeout = ${lockWaitMs}`);
-      const result = await work(connection);
-      await connection.query('COMMIT');
-      return result;
-    } catch (error) {
-      await connection.query('ROLLBACK').catch((rollback: unknown) => (broken = new Error(errorCode(rollback))));
-      if (error instanceof FromChange) throw error.error;
-      throw this.#error(error, 'WRITE_FAILED');
-    } finally {
-      connection.release(broken ?? false);
-    }
+  #transaction<T>(work: (connection: PostgresConnection) => Promise<T>, lockWaitMs?: number): Promise<T> {
+    return transaction(this.#options.client, (error, fallback) => this.#error(error, fallback), work, lockWaitMs);
   }
 
   #error(error: unknown, fallback: 'STORE_UNAVAILABLE' | 'WRITE_FAILED'): PersonaPoolError {
@@ -256,9 +237,4 @@ function payloadOf(bytes: Uint8Array): { text: string | null; bytes: Buffer | nu
     // not UTF-8: sent as bytea
   }
   return { text: null, bytes: Buffer.from(bytes) };
-}
-
-/** An error thrown by the pool's `change`: rethrown as it is, after the rollback. */
-class FromChange {
-  constructor(readonly error: unknown) {}
 }
