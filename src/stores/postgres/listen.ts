@@ -2,6 +2,7 @@ import createDebug from 'debug';
 import type { StoreWatch, StoreWatchListener } from '../types.js';
 import type { PostgresClient, PostgresConnection } from './client.js';
 import { errorCode, storeError } from './errors.js';
+import { takeConnection } from './transaction.js';
 
 const log = createDebug('persona-pool:postgres');
 
@@ -13,6 +14,8 @@ export interface ListenTarget {
   /** The pool's name: only notifications with this payload are told. */
   readonly name: string;
   readonly reconnectMs: number;
+  /** How long {@link PostgresListen.ready} waits for an attempt to listen. */
+  readonly connectTimeoutMs: number;
   /** The store's location and table, for the errors of {@link PostgresListen.start}. */
   readonly location: string;
   readonly table: string;
@@ -31,11 +34,10 @@ export class PostgresListen {
   readonly #listeners = new Set<StoreWatchListener>();
   #connection: PostgresConnection | undefined;
   #listening = false;
-  #started = false;
   #closed = false;
   #timer: NodeJS.Timeout | undefined;
-  /** Settled by the next attempt to listen: true when it listens. */
-  #attempt: Promise<boolean> = Promise.resolve(false);
+  /** The attempt to listen under way, if any: it resolves with its error, or undefined once listening. */
+  #attempt: Promise<unknown> | undefined;
 
   /** @param target - The pool, channel and name. */
   constructor(target: ListenTarget) {
@@ -55,13 +57,23 @@ export class PostgresListen {
    */
   async start(): Promise<void> {
     if (this.#listening) return;
-    if (!this.#started) {
-      this.#started = true;
-      this.#attempt = this.#open();
-    }
-    let error: unknown = new Error('connection');
-    const listening = await this.#attempt.catch((reason: unknown) => ((error = reason), false));
-    if (!listening) throw storeError(error, { ...this.#target, lockWaitMs: 0, fallback: 'STORE_UNAVAILABLE' });
+    const error = await this.#connect();
+    if (!this.#listening) throw storeError(error ?? new Error('connection'), { ...this.#target, lockWaitMs: 0, fallback: 'STORE_UNAVAILABLE' });
+  }
+
+  /**
+   * Resolves once listening, or once the attempt to listen under way (one starts now if none is,
+   * without waiting for `reconnectMs`) has failed, or after `connectTimeoutMs`; at once when listening
+   * or closed. Never rejects.
+   *
+   * @returns Once the watch vouches, or cannot now.
+   */
+  async ready(): Promise<void> {
+    if (this.#listening || this.#closed) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#target.connectTimeoutMs)));
+    await Promise.race([this.#connect(), timeout]);
+    clearTimeout(timer);
   }
 
   /**
@@ -72,14 +84,16 @@ export class PostgresListen {
    */
   watch(listener: StoreWatchListener): StoreWatch {
     this.#listeners.add(listener);
-    void this.start().catch(() => undefined);
+    if (!this.#listening) void this.#connect();
     const listeners = this.#listeners;
     const listening = () => this.#listening;
+    const ready = () => this.ready();
     let open = true;
     return {
       get healthy() {
         return open && listening();
       },
+      ready: () => (open ? ready() : Promise.resolve()),
       close() {
         open = false;
         listeners.delete(listener);
@@ -102,16 +116,30 @@ export class PostgresListen {
     for (const listener of [...this.#listeners]) listener.changed();
   }
 
-  async #open(): Promise<boolean> {
+  /** The attempt under way, or a new one (the retry timer, if set, is no longer needed). */
+  #connect(): Promise<unknown> {
+    if (this.#attempt !== undefined) return this.#attempt;
+    clearTimeout(this.#timer);
+    const attempt = this.#open().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    this.#attempt = attempt;
+    void attempt.then(() => (this.#attempt = undefined));
+    return attempt;
+  }
+
+  async #open(): Promise<void> {
+    if (this.#closed) throw new Error('connection');
     let connection: PostgresConnection;
     try {
-      connection = await this.#target.client.connect();
+      connection = await takeConnection(this.#target.client);
     } catch (error) {
       log('watch: cannot connect (%s), again in %d ms', errorCode(error), this.#target.reconnectMs);
       this.#retry();
       throw error;
     }
-    if (this.#closed) return (connection.release(true), false);
+    if (this.#closed) throw (connection.release(true), new Error('connection'));
     this.#connection = connection;
     this.#attach(connection);
     try {
@@ -120,11 +148,10 @@ export class PostgresListen {
       this.#lost(connection, error);
       throw error;
     }
-    if (this.#connection !== connection) return false;
+    if (this.#connection !== connection) throw new Error('connection');
     this.#listening = true;
     log('watch: listening on %s for %s', this.#target.channel, this.#target.name);
     this.#tell();
-    return true;
   }
 
   #attach(connection: PostgresConnection): void {
@@ -151,10 +178,8 @@ export class PostgresListen {
 
   #retry(): void {
     if (this.#closed) return;
-    this.#timer = setTimeout(() => {
-      this.#attempt = this.#open();
-      this.#attempt.catch(() => undefined);
-    }, this.#target.reconnectMs);
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => void this.#connect(), this.#target.reconnectMs);
     this.#timer.unref();
   }
 }

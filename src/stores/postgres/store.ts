@@ -154,9 +154,8 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   }
 
   /**
-   * Takes the `LISTEN` connection now and waits until it listens, so that a watch made afterwards
-   * (`new PersonaPool({ store, watch: true })`) vouches from its first read; without it, a watch
-   * vouches once its connection is up, and the pool reads the database until then.
+   * Takes the `LISTEN` connection now and waits until it listens: an optional warm-up (in watch mode,
+   * the pool's first awaited read waits for that connection anyway, up to `connectTimeoutMs`).
    *
    * @returns Once listening.
    * @throws {PersonaPoolError} `STORE_UNAVAILABLE` when the database cannot be reached (the store keeps trying in the background).
@@ -177,8 +176,8 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   }
 
   #listener(): PostgresListen {
-    const { client, name, reconnectMs, table } = this.#options;
-    this.#listen ??= new PostgresListen({ client, name, reconnectMs, table, location: this.location, channel: this.#sql.channel });
+    const { client, name, reconnectMs, connectTimeoutMs, table } = this.#options;
+    this.#listen ??= new PostgresListen({ client, name, reconnectMs, connectTimeoutMs, table, location: this.location, channel: this.#sql.channel });
     return this.#listen;
   }
 
