@@ -89,3 +89,37 @@ describe('PostgreSQL watch mode from the first awaited read', () => {
     await down.end();
   });
 });
+
+describe('one LISTEN connection per pg.Pool', () => {
+  it('20 stores on one pg.Pool (two tables, 20 names) watching: one LISTEN connection; each pool hears its own changes; the last close gives it back', async () => {
+    const shared = new pg.Pool({ ...server.config, max: 4, connectionTimeoutMillis: 5000 });
+    shared.on('error', () => undefined);
+    await postgresStore({ client: shared, name: 'x', table: 'other_pools' }).setup();
+    const stores = Array.from({ length: 20 }, (_, i) => postgresStore({ client: shared, name: `topology:${i}`, table: i % 2 === 0 ? 'persona_pools' : 'other_pools' }));
+    const pools = stores.map((store) => new PersonaPool({ store, watch: true }));
+    for (const pool of pools) expect(await pool.load()).toEqual([]);
+    expect(pools.every((pool) => pool.watching)).toBe(true);
+    expect(await listeners()).toHaveLength(1);
+    // A change from another pg.Pool reaches exactly the pool of that name.
+    const writer = new PersonaPool({ store: postgresStore({ client, name: 'topology:7', table: 'other_pools' }) });
+    const { version } = await writer.replace([persona(7)]);
+    await waitFor(() => pools[7]?.snapshotSync().version === version);
+    expect(pools.filter((pool) => pool.loadSync().length > 0)).toHaveLength(1);
+    // The shared connection killed: every pool stops vouching, and the next awaited read brings all back.
+    const [pid] = await listeners();
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    await waitFor(() => pools.every((pool) => !pool.watching));
+    await pools[0]?.load();
+    await waitFor(() => pools.every((pool) => pool.watching));
+    expect((await listeners()).filter((each) => each !== pid)).toHaveLength(1);
+    for (const [i, pool] of pools.entries()) {
+      await pool.close();
+      await stores[i]?.close();
+      if (i === 18) expect((await listeners()).filter((each) => each !== pid)).toHaveLength(1);
+    }
+    // Given back, discarded: its backend ends (pg_stat_activity shows it until it has).
+    for (let tries = 0; (await listeners()).length > 0 && tries < 500; tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await listeners()).toHaveLength(0);
+    await shared.end();
+  });
+});

@@ -143,8 +143,9 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   }
 
   /**
-   * Listens for this pool's `NOTIFY` on the store's `LISTEN` connection (one per store, taken from the
-   * host's pool at the first watch and held until {@link PostgresStore.close}).
+   * Listens for this pool's `NOTIFY` on the `LISTEN` connection of the host's `pg.Pool` (one per
+   * `pg.Pool` in this process, shared by every store made on it, taken at the first watch and held
+   * until the last of them closes).
    *
    * @param listener - Told of each change, and after each reconnection.
    * @returns The watch.
@@ -165,8 +166,9 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   }
 
   /**
-   * Gives back the `LISTEN` connection, ending every watch of this store; the host's `pg.Pool` stays
-   * open (it is the host's). Idempotent; a watch made afterwards listens again.
+   * Ends every watch of this store, leaving the shared `LISTEN` connection (given back when no other
+   * store of its `pg.Pool` listens); the host's `pg.Pool` stays open (it is the host's). Idempotent; a
+   * watch made afterwards listens again.
    *
    * @returns Once closed.
    */
