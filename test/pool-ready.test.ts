@@ -1,10 +1,12 @@
 // Watch mode vouches from the first awaited read (issue 24), on any store whose watch has `ready()`:
 // a store without readSync, whose watch comes up (or fails to) some time after it starts.
 import { afterEach, describe, expect, it } from 'vitest';
-import { PersonaPool } from '../src/index.js';
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { fileStore, PersonaPool } from '../src/index.js';
 import { memoryStore } from '../src/stores/memory/store.js';
 import type { PersonaStore, StoreWatch } from '../src/stores/types.js';
-import { persona } from './helpers.js';
+import { persona, tempDir } from './helpers.js';
 
 const timers: NodeJS.Timeout[] = [];
 afterEach(() => timers.splice(0).forEach(clearTimeout));
@@ -87,5 +89,14 @@ describe('watch mode and ready()', () => {
     expect(await watched.load()).toHaveLength(2);
     expect(() => watched.loadSync()).toThrow(expect.objectContaining({ code: 'SYNC_UNSUPPORTED' }));
     await watched.close();
+  });
+
+  it('the file watch is up once watch() returns: ready() resolves at once, healthy', async () => {
+    const dir = tempDir();
+    const watch = fileStore({ path: join(dir, 'personas.json') }).watch({ changed: () => undefined, failed: () => undefined });
+    expect(watch.healthy).toBe(true);
+    await expect(watch.ready?.()).resolves.toBeUndefined();
+    watch.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
