@@ -74,6 +74,19 @@ export class Live {
   }
 
   /**
+   * In watch mode, while the store's watch does not vouch yet (or lost its connection): its `ready()`,
+   * for a read to await first, so that a sync read right after it answers from memory. Undefined when
+   * there is nothing to wait for.
+   *
+   * @returns The wait (bounded by the store, never rejecting), or undefined.
+   */
+  ready(): Promise<void> | undefined {
+    const watch = this.#watch;
+    if (!this.#watchMode || this.#fellBack || this.#closed || watch?.ready === undefined || watch.healthy) return undefined;
+    return watch.ready().catch((error: unknown) => log('the watch of %s broke its ready() contract: %O', this.#source.store.location, error));
+  }
+
+  /**
    * A write through the pool: starts a new generation, which the written entry is confirmed in.
    *
    * @returns The new generation.

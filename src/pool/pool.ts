@@ -135,7 +135,11 @@ export class PersonaPool {
    */
   async snapshot(options: ReadOptions = {}): Promise<PoolSnapshot> {
     const language = this.#language(options);
-    return this.#trusted(language) ?? this.#cache.read(language, this.#live.generation);
+    const trusted = this.#trusted(language);
+    if (trusted !== undefined) return trusted;
+    const waiting = this.#live.ready(); // a watch coming up: the read after it is vouched for
+    if (waiting !== undefined) await waiting;
+    return this.#cache.read(language, this.#live.generation);
   }
 
   /**
@@ -161,6 +165,8 @@ export class PersonaPool {
     const language = this.#language(options);
     const trusted = this.#trusted(language);
     if (trusted !== undefined) return trusted.personas;
+    const waiting = this.#live.ready();
+    if (waiting !== undefined) await waiting;
     const read = this.#cache.read(language, this.#live.generation);
     return read instanceof Promise ? (await read).personas : read.personas;
   }

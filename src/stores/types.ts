@@ -154,6 +154,13 @@ export interface StoreWatch {
    * When it can again, the store calls `changed()` (the pool re-reads before trusting it again).
    */
   readonly healthy: boolean;
+  /**
+   * Optional: resolves once the watch vouches (`healthy`), or once its current attempt to (re)connect
+   * has failed; at once when already healthy. Bounded by the store's connect timeout; never rejects.
+   * In watch mode, an awaited read of a pool whose watch is not healthy awaits it before reading, so
+   * that `loadSync()` answers from memory right after.
+   */
+  ready?(): Promise<void>;
   /** Stops the watch; idempotent. No listener call follows. */
   close(): void;
 }
