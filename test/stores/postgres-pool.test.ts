@@ -64,7 +64,8 @@ describe('PersonaPool on PostgreSQL', () => {
     await expect(a.replace([persona(4)], { ifMatch: written.version })).rejects.toMatchObject({ code: 'VERSION_MISMATCH', status: 412 });
     expect((await a.history()).map((entry) => [entry.version, entry.count])).toEqual([[written.version, 2]]);
     await a.restore(written.version);
-    expect(await b.snapshot()).toMatchObject({ version: written.version });
+    // b learns of another host's write by NOTIFY, which may still be on its way: eventually, not at once.
+    await eventually(async () => (await b.snapshot()).version === written.version);
     const other = await runNode(`${FIXTURES}pg-writer.mjs`, [config, 'shared', 'child', '1', '5']);
     expect(other.stdout).toBe('done');
     await waitFor(() => b.loadSync().length === 5);
