@@ -79,6 +79,14 @@ describe('import cycles', () => {
     for (const imports of graph.values()) for (const module of imports) expect(graph.has(module)).toBe(true);
   });
 
+  it('proves the pool file-free: no module of src/pool/ reaches src/stores/file/, even through others', () => {
+    const graph = sourceGraph();
+    const reached = new Set([...graph.keys()].filter((file) => file.startsWith('pool/')));
+    for (const file of reached) for (const module of graph.get(file) ?? []) reached.add(module);
+    expect(reached.size).toBeGreaterThan(5);
+    expect([...reached].filter((file) => file.startsWith('stores/') && file !== 'stores/types.ts')).toEqual([]);
+  });
+
   it('finds none in src/', () => {
     expect(findCycle(sourceGraph())).toBeUndefined();
   });
@@ -94,6 +102,7 @@ describe('import cycles', () => {
     forbid(under('persona'), any(under('pool'), under('stores'), under('http'), under('cli')), 'persona is the bottom layer');
     forbid(under('stores'), any(under('pool'), under('http'), under('cli')), 'stores know nothing of the pool');
     forbid(under('pool'), any(under('http'), under('cli')), 'the pool knows nothing of http or cli');
+    forbid(under('pool'), any(under('stores/file'), under('stores/memory'), under('stores/postgres')), 'the pool knows no kind of store, only stores/types.ts');
     expect(breaks).toEqual([]);
     const reached = new Set(['index.ts']);
     for (const file of reached) for (const module of graph.get(file) ?? []) reached.add(module);

@@ -13,7 +13,7 @@ import type {
   PoolAccess,
   ReplacePersonasRequest,
 } from './types.js';
-import type { ReplaceResult } from '../pool/pool.js';
+import type { ReplaceResult } from '../pool/transaction.js';
 import { requireAdmin, requireViewer, type PoolUser } from './roles.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
 

@@ -1,11 +1,11 @@
 import type { RequestHeaders } from './headers.js';
-import type { PersonaPool } from '../pool/pool.js';
+import type { StorePool } from '../pool/pool.js';
 
 /**
- * The part of a {@link PersonaPool} the HTTP core uses: `snapshot` and `replace`, and `changes` to
+ * The part of a `PersonaPool` the HTTP core uses: `snapshot` and `replace`, and `changes` to
  * hold a GET asked to wait (`Prefer: wait=N`); without `changes`, such a GET is answered at once.
  */
-export type PoolAccess = Pick<PersonaPool, 'snapshot' | 'replace'> & Partial<Pick<PersonaPool, 'changes'>>;
+export type PoolAccess = Pick<StorePool, 'snapshot' | 'replace'> & Partial<Pick<StorePool, 'changes'>>;
 
 /** What `listPersonas` needs. */
 export interface ListPersonasRequest {
