@@ -139,6 +139,25 @@ describe('GET and HEAD', () => {
     expect(spies.map((spy) => spy.mock.calls.length)).toEqual([1, 1]);
   });
 
+  it('shares nothing between two handlers of one pool: each takes its own snapshot per turn, and a PUT through one leaves the other as it was', async () => {
+    let version = '1';
+    const pool: PoolAccess = {
+      snapshot: vi.fn(() => Promise.resolve({ path: '/p', personas: [], version, problem: null })),
+      replace: () => ((version = '2'), Promise.resolve({ path: '/p', personas: [], rejected: [], warnings: [], version })),
+    };
+    const [one, two] = [createPersonasHandler({ pool }), createPersonasHandler({ pool })];
+    const etag = async (handle: typeof one, method = 'GET') => (await handle({ method, user: ADMIN, body: { personas: [] } })).headers.etag;
+    let sameTurn = true;
+    setImmediate(() => (sameTurn = false));
+    expect([await etag(one), await etag(two), await etag(one), await etag(two)]).toEqual(['"1"', '"1"', '"1"', '"1"']);
+    expect(pool.snapshot).toHaveBeenCalledTimes(2); // one per handler; module state would have made it one
+    expect(await etag(one, 'PUT')).toBe('"2"');
+    // The PUT ended the turn's snapshot of its own handler only: the other still answers from its own.
+    expect([await etag(one), await etag(two)]).toEqual(['"2"', '"1"']);
+    expect(sameTurn).toBe(true);
+    expect(pool.snapshot).toHaveBeenCalledTimes(3);
+  });
+
   it('takes a new snapshot after a PUT, even within the same turn', async () => {
     const snapshotAt = (version: string): PoolSnapshot => ({ path: '/p', personas: [], version, problem: null });
     let current = snapshotAt('1');

@@ -2,7 +2,7 @@ import createDebug from 'debug';
 import { PersonaPoolError } from '../errors.js';
 import { MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { etagOf, headerValue, JSON_TYPE, taggedVersions } from './headers.js';
-import { forgetTurn, readThisTurn } from './read.js';
+import { CoalescedGets } from './coalesced-get.js';
 import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOf } from './wait.js';
 import type {
   ListPersonasRequest,
@@ -121,7 +121,7 @@ async function bodyOf(options: PersonasHandlerOptions, request: PersonasRequest)
   return readJsonBody(rawBody, headers, options.maxBodyBytes ?? HANDLER_DEFAULTS.maxBodyBytes);
 }
 
-async function write(options: PersonasHandlerOptions, request: PersonasRequest): Promise<PersonasResponse> {
+async function write(options: PersonasHandlerOptions, request: PersonasRequest, gets: CoalescedGets): Promise<PersonasResponse> {
   const { pool } = options;
   const { user } = request;
   requireAdmin(user);
@@ -131,7 +131,7 @@ async function write(options: PersonasHandlerOptions, request: PersonasRequest):
   }
   const body = await bodyOf(options, request);
   const { path, personas, rejected, warnings, version } = await replacePersonas({ pool, user, body, ifMatch: await expectedVersion(pool, tags) });
-  forgetTurn(pool);
+  gets.forget();
   return jsonResponse(200, { path, personas, rejected, warnings, version, problem: null }, { etag: etagOf(version) });
 }
 
@@ -193,22 +193,22 @@ export function createPersonasHandler(options: PersonasHandlerOptions): Personas
   checkOptions(options);
   const { pool, requireIfMatch = HANDLER_DEFAULTS.requireIfMatch, maxBodyBytes = HANDLER_DEFAULTS.maxBodyBytes } = options;
   const settings: PersonasHandlerOptions = { pool, requireIfMatch, maxBodyBytes };
-  const maxWait = maxWaitOf(options.maxWaitSeconds);
+  const gets = new CoalescedGets(pool, maxWaitOf(options.maxWaitSeconds));
   return function handlePersonas(request: PersonasRequest): Promise<PersonasResponse> {
-    return handle(settings, maxWait, request);
+    return handle(settings, gets, request);
   };
 }
 
 /** One request, for both forms of the handler; GET is {@link listPersonas} inlined, with no `await`. */
-function handle(options: PersonasHandlerOptions, maxWait: number, request: PersonasRequest): Promise<PersonasResponse> {
+function handle(options: PersonasHandlerOptions, gets: CoalescedGets, request: PersonasRequest): Promise<PersonasResponse> {
   try {
     const { method } = request;
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
-      const answer = readThisTurn(options.pool, request, maxWait);
+      const answer = gets.answer(request);
       return answer instanceof Promise ? answer.catch(failure) : Promise.resolve(answer);
     }
-    if (method === 'PUT') return write(options, request).catch(failure);
+    if (method === 'PUT') return write(options, request, gets).catch(failure);
     throw new PersonaPoolError('METHOD_NOT_ALLOWED', `Method not allowed: use ${ALLOW}`);
   } catch (error) {
     return Promise.resolve(failure(error));
@@ -230,5 +230,5 @@ function handle(options: PersonasHandlerOptions, maxWait: number, request: Perso
  */
 export function handlePersonasRequest(request: PersonasRequest & PersonasHandlerOptions): Promise<PersonasResponse> {
   checkOptions(request);
-  return handle(request, maxWaitOf(request.maxWaitSeconds), request);
+  return handle(request, new CoalescedGets(request.pool, maxWaitOf(request.maxWaitSeconds)), request);
 }
