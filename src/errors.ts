@@ -52,6 +52,8 @@ export const ERROR_STATUS = {
   WRITE_FAILED: 500,
   /** `restore()` of a version the pool's history does not keep. */
   UNKNOWN_VERSION: 404,
+  /** `restore()` of a version the history keeps but that cannot be read (permissions, not a file, too large). */
+  VERSION_UNREADABLE: 500,
   /** A malformed option: a programming or configuration error. */
   INVALID_OPTION: 500,
   /** `loadSync()`/`snapshotSync()` on a store that cannot read synchronously (and no watch vouching for a snapshot held): use `load()`/`snapshot()`. */

@@ -164,8 +164,8 @@ export class StorePool {
    * @param version - A `version` listed by {@link StorePool.history}.
    * @param options - `ifMatch`: write only if the current version is this one.
    * @returns What was written.
-   * @throws {PersonaPoolError} `UNKNOWN_VERSION` (404) for a version not kept; `WRITE_FAILED` when it is
-   *   kept but cannot be read; as `replace` otherwise.
+   * @throws {PersonaPoolError} `UNKNOWN_VERSION` (404) for a version not kept; `VERSION_UNREADABLE` (500)
+   *   when it is kept but cannot be read; as `replace` otherwise.
    */
   restore(version: string, options: ReplaceOptions = {}): Promise<ReplaceResult> {
     return this.#writes.restore(version, options);
