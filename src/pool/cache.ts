@@ -86,7 +86,7 @@ export class ReadCache {
       entry.checked = generation;
       return entry.snapshot;
     }
-    const snapshot = toSnapshot(read, language);
+    const snapshot = toSnapshot(read, this.#store.location, language);
     if (read.kind === 'problem' && read.tag === undefined) this.#entries.delete(language);
     else this.remember(language, snapshot, read.tag, generation);
     return snapshot;
