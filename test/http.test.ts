@@ -3,20 +3,9 @@ import { Readable } from 'node:stream';
 import { format } from 'node:util';
 import createDebug from 'debug';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  createPersonasHandler,
-  ERROR_STATUS,
-  errorResponse,
-  HANDLER_DEFAULTS,
-  handlePersonasRequest,
-  listPersonas,
-  PersonaPool,
-  replacePersonas,
-  type PersonasRequest,
-  type PersonasResponse,
-  type PoolAccess,
-  type PoolSnapshot,
-} from '../src/index.js';
+import { createPersonasHandler, errorResponse, handlePersonasRequest, listPersonas, PersonaPool, replacePersonas, type PersonasRequest, type PersonasResponse, type PoolAccess, type PoolSnapshot } from '../src/index.js';
+import { ERROR_STATUS } from '../src/errors.js';
+import { HANDLER_DEFAULTS } from '../src/http/handler.js';
 import { ADMIN, ANN, BOB, blockedPoolFile, INVALID, onDisk, poolAt, poolFile, removeTempFolders, VIEWER } from './http-fixtures.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';

@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { FILE_STORE_DEFAULTS, fileStore, inActiveHours, inspectPersonas, inWorkHours, memoryStore, parsePersonas, PersonaPool, POOL_DEFAULTS } from '../src/index.js';
+import { fileStore, inActiveHours, inspectPersonas, inWorkHours, memoryStore, parsePersonas, PersonaPool } from '../src/index.js';
+import { FILE_STORE_DEFAULTS } from '../src/stores/file/file-options.js';
+import { POOL_DEFAULTS } from '../src/pool/pool-options.js';
 import type { FileStoreOptions, OptionsInput, PersonaPoolOptions } from '../src/index.js';
 import { outcome, persona, tempDir } from './helpers.js';
 

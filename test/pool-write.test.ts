@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PERSONA_FIELDS, fileStore, PersonaPool } from '../src/index.js';
+import { fileStore, PersonaPool } from '../src/index.js';
+import { PERSONA_FIELDS } from '../src/persona/schema.js';
 import { failure, freshPool, persona } from './helpers.js';
 
 let { dir, file, pool } = freshPool();

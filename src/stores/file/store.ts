@@ -1,6 +1,6 @@
 import { followLinks, resolveLinks } from './atomic-write.js';
 import { keptBytes, listHistory } from './history-restore.js';
-import { fileStoreOptions, type FileStoreOptions } from './options.js';
+import { fileStoreOptions, type FileStoreOptions } from './file-options.js';
 import { readPoolFile, readPoolFileSync, type FileRead, type FileTag } from './read.js';
 import { locatePool, statOf, type Stat } from './resolve-path.js';
 import { stampOf, unchanged } from './stamp.js';
