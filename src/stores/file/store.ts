@@ -1,11 +1,11 @@
-import { followLinks, resolveLinks } from './atomic-write.js';
-import { keptBytes, listHistory } from './history-restore.js';
+import { followLinks, resolveLinks } from './symlinks.js';
+import { keptBytes, listHistory } from './history-read.js';
 import { fileStoreOptions, type FileStoreOptions } from './file-options.js';
 import { readPoolFile, readPoolFileSync, type FileRead, type FileTag } from './read.js';
 import { locatePool, statOf, type Stat } from './resolve-path.js';
 import { stampOf, unchanged } from './stamp.js';
-import { watchFile } from './watch.js';
-import { lockPool, writeLocked } from './write.js';
+import { watchFile } from './file-watch.js';
+import { lockPool, writeLocked } from './locked-write.js';
 import { refuseNonFile } from './write-errors.js';
 import type { OptionsInput } from '../../options.js';
 import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';

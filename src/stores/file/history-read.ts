@@ -4,7 +4,7 @@ import createDebug from 'debug';
 import { readBoundedSync } from './bounded-read.js';
 import { PersonaPoolError } from '../../errors.js';
 import { toList } from '../../persona/parse.js';
-import { historyFolder, keptIn, namesIn, type Kept } from './history-names.js';
+import { historyFolder, keptIn, namesIn, type HistoryFile } from './history-names.js';
 import type { HistoryEntry } from '../types.js';
 
 const log = createDebug('persona-pool:history');
@@ -37,7 +37,7 @@ function unreadableVersion(path: string, version: string, why: string): PersonaP
   return new PersonaPoolError('VERSION_UNREADABLE', message);
 }
 
-function findKept(path: string, folder: string, version: string): Kept {
+function findHistoryFile(path: string, folder: string, version: string): HistoryFile {
   let names: string[];
   try {
     names = namesIn(folder, false);
@@ -66,7 +66,7 @@ function findKept(path: string, folder: string, version: string): Kept {
  */
 export function keptBytes(path: string, target: string, version: string, maxBytes: number): Buffer {
   const folder = historyFolder(target);
-  const file = join(folder, findKept(path, folder, version).name);
+  const file = join(folder, findHistoryFile(path, folder, version).name);
   const read = readBoundedSync(file, maxBytes);
   if (read.kind !== 'read') throw unreadableVersion(path, version, `its file ${file} cannot be read (${read.kind === 'failed' ? (read.error.code ?? 'error') : read.kind})`);
   const source = toList(read.bytes.toString('utf8'));
