@@ -58,6 +58,8 @@ export const ERROR_STATUS = {
   INVALID_OPTION: 500,
   /** `loadSync()`/`snapshotSync()` on a store that cannot read synchronously (and no watch vouching for a snapshot held): use `load()`/`snapshot()`. */
   SYNC_UNSUPPORTED: 500,
+  /** A store broke the `PersonaStore` contract (a bug of that store, found by the pool); nothing was written. */
+  STORE_CONTRACT: 500,
   /** `resolvePath()` of a pool whose store is not a file store: use `location`. */
   NOT_A_FILE_POOL: 500,
   /** The store cannot be reached (a database down, a refused login, a lost connection); nothing was read or written. Its message never holds a secret. */

@@ -82,7 +82,7 @@ export class ReadCache {
    */
   absorb(language: string, entry: CacheEntry | undefined, read: StoreRead, generation: number): PoolSnapshot {
     if (read.kind === 'unchanged') {
-      if (entry === undefined) throw new PersonaPoolError('STORE_UNAVAILABLE', `The store of ${this.#store.location} answered "unchanged" to a first read: it breaks the store contract (docs/stores.md)`);
+      if (entry === undefined) throw new PersonaPoolError('STORE_CONTRACT', `The store of ${this.#store.location} answered "unchanged" to a first read: it breaks the store contract (PersonaStore.read); fix the store`);
       entry.checked = generation;
       return entry.snapshot;
     }

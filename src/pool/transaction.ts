@@ -97,7 +97,7 @@ export class PoolWrites {
       made = { ...validated, version: versionOf(bytes) };
       return { bytes, version: made.version, count: validated.personas.length, replacing: historyEntryOf(current) };
     }, { maxBytes, historyLimit });
-    if (made === undefined) throw new PersonaPoolError('WRITE_FAILED', `The store of ${this.#store.location} wrote without asking the pool what: it breaks the store contract (docs/stores.md)`);
+    if (made === undefined) throw new PersonaPoolError('STORE_CONTRACT', `The store of ${this.#store.location} wrote without asking the pool what: it breaks the store contract (PersonaStore.replace); fix the store`);
     const { personas, rejected, warnings, version } = made;
     // The personas just validated are what the store holds: cached as they are, not parsed again.
     const snapshot = writtenSnapshot(written.location, personas, version);
