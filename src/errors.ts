@@ -89,7 +89,7 @@ export type PersonaPoolErrorCode = keyof typeof ERROR_STATUS;
 export class PersonaPoolError extends Error {
   /** Stable machine-readable code. */
   readonly code: PersonaPoolErrorCode;
-  /** HTTP-style status: the code's in {@link ERROR_STATUS}, unless the thrower gave another. */
+  /** HTTP-style status: the code's default (see {@link PersonaPoolErrorCode}), unless the thrower gave another. */
   readonly status: number;
   /** The entries that failed validation, where the error is about entries. */
   readonly rejected: readonly RejectedPersona[] | undefined;

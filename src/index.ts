@@ -6,13 +6,14 @@
  *
  * @packageDocumentation
  */
-export { isPersonaPoolError, PersonaPoolError } from './errors.js';
+export { ERROR_STATUS, isPersonaPoolError, PersonaPoolError } from './errors.js';
 export type { PersonaIssue, PersonaPoolErrorCode, RejectedPersona } from './errors.js';
 
 export { EmailPersonaSchema, REPLY_LATENCIES, TONES } from './persona/schema.js';
-export type { EmailPersona, EmailPersonaInput, ReplyLatency, Tone } from './persona/schema.js';
+export type { CodePointsAction, EmailPersona, EmailPersonaInput, ReplyLatency, Tone } from './persona/schema.js';
 export { inspectPersonas, parsePersonas } from './persona/parse.js';
 export type { InspectOptions, Inspection, ParseOptions, PersonaSource, SourceProblem } from './persona/parse.js';
+export { PERSONA_WARNING_CODES } from './persona/warnings.js';
 export type { PersonaWarning, PersonaWarningCode } from './persona/warnings.js';
 export { inActiveHours, inWorkHours, loginFor } from './persona/hours.js';
 export type { HoursOptions } from './persona/hours.js';
@@ -42,7 +43,6 @@ export type {
   StoreWritten,
 } from './stores/types.js';
 export { fileStore } from './stores/file/store.js';
-export type { FileStore } from './stores/file/store.js';
 export type { FileStoreOptions } from './stores/file/file-options.js';
 export { memoryStore } from './stores/memory/store.js';
 export type { MemoryStore, MemoryStoreOptions } from './stores/memory/store.js';

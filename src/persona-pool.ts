@@ -27,13 +27,15 @@ function defaultFileStore({ path, watch }: PersonaPoolOptions): PersonaStore {
  * ```
  */
 export class PersonaPool extends StorePool {
+  readonly #fileStore: FileStore | undefined;
+
   /**
+   * A pool on the store `options.store`, else on the file store (`path`, or the path the original resolves).
+   *
    * @param options - Any of {@link PersonaPoolOptions}, each `undefined` meaning its default; checked once, here.
    * In watch mode, the file store's path is resolved here, once, and the watch starts.
    * @throws {PersonaPoolError} `INVALID_OPTION` for a malformed option.
    */
-  readonly #fileStore: FileStore | undefined;
-
   constructor(options: OptionsInput<PersonaPoolOptions> = {}) {
     const made: { store?: PersonaStore } = {};
     super(options, (checked) => (made.store = defaultFileStore(checked)));

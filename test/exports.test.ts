@@ -6,8 +6,10 @@ import * as root from '../src/index.js';
 
 /** Every value the root entry exports. */
 const VALUES = [
+  'ERROR_STATUS',
   'EmailPersonaSchema',
   'OPENAPI_PATH',
+  'PERSONA_WARNING_CODES',
   'PersonaPool',
   'PersonaPoolError',
   'REPLY_LATENCIES',
@@ -42,10 +44,10 @@ const VALUES = [
 /** Every type the root entry exports (type-only). */
 const TYPES = [
   'ChangesOptions',
+  'CodePointsAction',
   'EmailPersona',
   'EmailPersonaInput',
   'FetchRequest',
-  'FileStore',
   'FileStoreOptions',
   'HeadersLike',
   'HistoryEntry',

@@ -39,10 +39,30 @@ export interface HistoryEntry {
  *   again at the next read.
  */
 export type StoreRead<Tag = unknown> =
-  | { readonly kind: 'unchanged' }
-  | { readonly kind: 'missing'; readonly tag: Tag; /** @deprecated Ignored: the pool reads the store's `location`. */ readonly location?: string }
-  | { readonly kind: 'content'; readonly bytes: Uint8Array; readonly tag: Tag; /** @deprecated As above. */ readonly location?: string }
   | {
+      /** The content is still the one tagged `since`. */
+      readonly kind: 'unchanged';
+    }
+  | {
+      /** Nothing stored yet. */
+      readonly kind: 'missing';
+      /** Recognizes this state (nothing stored) at the next read. */
+      readonly tag: Tag;
+      /** @deprecated Ignored: the pool reads the store's `location`. */
+      readonly location?: string;
+    }
+  | {
+      /** The content, whole. */
+      readonly kind: 'content';
+      /** The bytes exactly as stored. */
+      readonly bytes: Uint8Array;
+      /** Recognizes this content at the next read. */
+      readonly tag: Tag;
+      /** @deprecated Ignored: the pool reads the store's `location`. */
+      readonly location?: string;
+    }
+  | {
+      /** Content that cannot be used. */
       readonly kind: 'problem';
       /** `UNREADABLE` or `TOO_LARGE`, with a message for an operator. */
       readonly problem: PoolProblem;
@@ -50,7 +70,7 @@ export type StoreRead<Tag = unknown> =
       readonly version: string;
       /** Recognizes it at the next read; without one the pool does not cache it. */
       readonly tag?: Tag;
-      /** @deprecated As above. */
+      /** @deprecated Ignored: the pool reads the store's `location`. */
       readonly location?: string;
     };
 

@@ -147,7 +147,10 @@ export class FileStore implements PersonaStore<FileTag> {
 }
 
 /**
- * The file store (see {@link FileStore}).
+ * The file store: the pool as one JSON file, found as the Python original finds it (the variable, the
+ * system path, the user path), read with one `stat` when unchanged, written under a cross-process
+ * lock, atomically and durably, its replaced versions kept in `<file>.history/`. It is what a
+ * `PersonaPool` uses without a `store` option. See docs/stores.md.
  *
  * @param options - Any of {@link FileStoreOptions}.
  * @returns The store.
@@ -158,6 +161,6 @@ export class FileStore implements PersonaStore<FileTag> {
  * const pool = new PersonaPool({ store: fileStore({ path: '/srv/pools/global.json' }) });
  * ```
  */
-export function fileStore(options: OptionsInput<FileStoreOptions> = {}): FileStore {
+export function fileStore(options: OptionsInput<FileStoreOptions> = {}): PersonaStore {
   return new FileStore(options);
 }
