@@ -1,10 +1,27 @@
 // Where a pool lives: `location` for any store; `resolvePath()` only for a pool in a file (issue 22).
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fileStore, memoryStore, PersonaPool, PersonaPoolError } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
 describe('location and resolvePath()', () => {
+  it('new PersonaPool() resolves DECNET_REALISM_PERSONAS at each call; in watch mode once, at construction', async () => {
+    const [first, second] = [join(tempDir(), 'a.json'), join(tempDir(), 'b.json')];
+    vi.stubEnv('DECNET_REALISM_PERSONAS', first);
+    const pool = new PersonaPool();
+    const watching = new PersonaPool({ watch: true });
+    vi.stubEnv('DECNET_REALISM_PERSONAS', second);
+    expect(pool.resolvePath()).toBe(second);
+    expect(watching.resolvePath()).toBe(first);
+    expect(watching.location).toBe(first);
+    await watching.close();
+  });
+
+
   it('a file pool: both name the file, from path, from fileStore() or from the variable', () => {
     const file = join(tempDir(), 'personas.json');
     expect(new PersonaPool({ path: file }).location).toBe(file);
