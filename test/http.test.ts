@@ -147,6 +147,20 @@ describe('GET and HEAD', () => {
     expect(pool.snapshot).toHaveBeenCalledTimes(3);
   });
 
+  it('one-shot form: the calls on one pool share its turn and its serialized body, as one handler does', async () => {
+    const pool = poolAt(poolFile([ANN, BOB]));
+    await pool.snapshot();
+    await new Promise((resolve) => setImmediate(resolve));
+    const snapshot = vi.spyOn(pool, 'snapshot');
+    const [first, second] = await Promise.all([1, 2].map(() => handlePersonasRequest({ pool, method: 'GET', user: VIEWER })));
+    expect(snapshot).toHaveBeenCalledTimes(1);
+    expect(second?.body).toBe(first?.body);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = await handlePersonasRequest({ pool, method: 'GET', user: VIEWER });
+    expect(snapshot).toHaveBeenCalledTimes(2);
+    expect(later.body).toBe(first?.body); // the pool unchanged: the same snapshot, serialized once
+  });
+
   it('takes a new snapshot after a PUT, even within the same turn', async () => {
     const snapshotAt = (version: string): PoolSnapshot => ({ path: '/p', personas: [], version, problem: null });
     let current = snapshotAt('1');

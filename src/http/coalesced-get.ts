@@ -96,18 +96,13 @@ function newReply(snapshot: PoolSnapshot): Reply {
  */
 export class CoalescedGets {
   readonly #pool: PoolAccess;
-  readonly #maxWait: number;
   /** The ETag and body of each snapshot served, made once per snapshot object. */
   readonly #replies = new WeakMap<PoolSnapshot, Reply>();
   #current: TickSnapshot | undefined;
 
-  /**
-   * @param pool - The pool the handler serves.
-   * @param maxWait - The longest hold of a GET asked to wait, in seconds; 0: never hold.
-   */
-  constructor(pool: PoolAccess, maxWait: number) {
+  /** @param pool - The pool the handler serves. */
+  constructor(pool: PoolAccess) {
     this.#pool = pool;
-    this.#maxWait = maxWait;
   }
 
   /**
@@ -115,16 +110,17 @@ export class CoalescedGets {
    * loop; a 304 asked to wait (`Prefer: wait=N`) is held until the version changes.
    *
    * @param request - The request.
+   * @param maxWait - The longest hold of a GET asked to wait, in seconds; 0: never hold.
    * @returns The answer itself once this turn's snapshot is in; else a promise of it, which rejects
    * with whatever the pool's `snapshot()` rejects with.
    */
-  answer(request: PersonasRequest): PersonasResponse | Promise<PersonasResponse> {
+  answer(request: PersonasRequest, maxWait: number): PersonasResponse | Promise<PersonasResponse> {
     const tick = this.#tick();
     const { snapshot } = tick;
     const replyOf = (taken: PoolSnapshot): Reply => this.#replyOf(taken);
-    if (snapshot === undefined) return tick.pending.then((taken) => held(this.#pool, request, this.#maxWait, answer(taken, replyOf(taken), request), replyOf));
+    if (snapshot === undefined) return tick.pending.then((taken) => held(this.#pool, request, maxWait, answer(taken, replyOf(taken), request), replyOf));
     tick.reply ??= replyOf(snapshot);
-    return held(this.#pool, request, this.#maxWait, answer(snapshot, tick.reply, request), replyOf);
+    return held(this.#pool, request, maxWait, answer(snapshot, tick.reply, request), replyOf);
   }
 
   /** Ends the current turn's snapshot (after a write), so that the next GET takes a new one. */

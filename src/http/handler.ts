@@ -193,19 +193,20 @@ export function createPersonasHandler(options: PersonasHandlerOptions): Personas
   checkOptions(options);
   const { pool, requireIfMatch = HANDLER_DEFAULTS.requireIfMatch, maxBodyBytes = HANDLER_DEFAULTS.maxBodyBytes } = options;
   const settings: PersonasHandlerOptions = { pool, requireIfMatch, maxBodyBytes };
-  const gets = new CoalescedGets(pool, maxWaitOf(options.maxWaitSeconds));
+  const gets = new CoalescedGets(pool);
+  const maxWait = maxWaitOf(options.maxWaitSeconds);
   return function handlePersonas(request: PersonasRequest): Promise<PersonasResponse> {
-    return handle(settings, gets, request);
+    return handle(settings, gets, maxWait, request);
   };
 }
 
 /** One request, for both forms of the handler; GET is {@link listPersonas} inlined, with no `await`. */
-function handle(options: PersonasHandlerOptions, gets: CoalescedGets, request: PersonasRequest): Promise<PersonasResponse> {
+function handle(options: PersonasHandlerOptions, gets: CoalescedGets, maxWait: number, request: PersonasRequest): Promise<PersonasResponse> {
   try {
     const { method } = request;
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
-      const answer = gets.answer(request);
+      const answer = gets.answer(request, maxWait);
       return answer instanceof Promise ? answer.catch(failure) : Promise.resolve(answer);
     }
     if (method === 'PUT') return write(options, request, gets).catch(failure);
@@ -230,5 +231,18 @@ function handle(options: PersonasHandlerOptions, gets: CoalescedGets, request: P
  */
 export function handlePersonasRequest(request: PersonasRequest & PersonasHandlerOptions): Promise<PersonasResponse> {
   checkOptions(request);
-  return handle(request, new CoalescedGets(request.pool, maxWaitOf(request.maxWaitSeconds)), request);
+  return handle(request, oneShotGets(request.pool), maxWaitOf(request.maxWaitSeconds), request);
+}
+
+// The one-shot form has no closure to keep its GET coalescing in: the calls on one pool share one,
+// as the calls of one handler do (each handler of createPersonasHandler keeps its own).
+const oneShot = new WeakMap<PoolAccess, CoalescedGets>();
+
+function oneShotGets(pool: PoolAccess): CoalescedGets {
+  let gets = oneShot.get(pool);
+  if (gets === undefined) {
+    gets = new CoalescedGets(pool);
+    oneShot.set(pool, gets);
+  }
+  return gets;
 }
