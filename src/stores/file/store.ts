@@ -35,7 +35,8 @@ export class FileStore implements PersonaStore<FileTag> {
 
   /** The pool file: fixed with `resolveOnce`, else resolved now (the variable is read at each call). */
   get location(): string {
-    return this.#fixedPath ?? locatePool(this.#options, false).path;
+    // The pool asks after each read of new content: a fixed path costs no `stat`.
+    return this.#fixedPath ?? this.#options.path ?? locatePool(this.#options, false).path;
   }
 
   /**
