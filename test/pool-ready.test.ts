@@ -93,7 +93,9 @@ describe('watch mode and ready()', () => {
 
   it('the file watch is up once watch() returns: ready() resolves at once, healthy', async () => {
     const dir = tempDir();
-    const watch = fileStore({ path: join(dir, 'personas.json') }).watch({ changed: () => undefined, failed: () => undefined });
+    const store = fileStore({ path: join(dir, 'personas.json') });
+    expect(store.watch).toBeTypeOf('function');
+    const watch = (store as Required<Pick<PersonaStore, 'watch'>>).watch({ changed: () => undefined, failed: () => undefined });
     expect(watch.healthy).toBe(true);
     await expect(watch.ready?.()).resolves.toBeUndefined();
     watch.close();

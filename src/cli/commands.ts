@@ -3,7 +3,8 @@ import { checkFile, describeRejected, noneValid, plural, warnIfFew, type Checked
 import type { CliIo, Output } from './io.js';
 import { hasWarnings, importReport, printReport, printWarnings, validateReport } from './report.js';
 import { personaTable } from './table.js';
-import { PersonaPool } from '../pool/pool.js';
+import { PersonaPool } from '../persona-pool.js';
+import { fileStore } from '../stores/file/store.js';
 import { ABSENT_VERSION } from '../version.js';
 import type { PersonaStore } from '../stores/types.js';
 
@@ -39,7 +40,7 @@ export interface CommandContext {
  * @returns The pool.
  */
 export function poolOf({ options, io, store }: CommandContext): PersonaPool {
-  return new PersonaPool({ env: io.env, path: options.output ?? options.pool, store });
+  return new PersonaPool({ store: store ?? fileStore({ env: io.env, path: options.output ?? options.pool }) });
 }
 
 function invalidEntries({ file, list, rejected }: CheckedFile): string {
@@ -55,7 +56,7 @@ function refused(checked: CheckedFile, strict: boolean): boolean {
 async function importJson(checked: CheckedFile, context: CommandContext): Promise<number> {
   const pool = poolOf(context);
   if (refused(checked, context.options.strict === true)) {
-    printReport(context.out, importReport(checked, { path: pool.resolvePath(), version: null }));
+    printReport(context.out, importReport(checked, { path: pool.location, version: null }));
     return 1;
   }
   const { path, version } = await pool.replace(checked.list, { by: cliBy(context.io.env) });
@@ -156,6 +157,6 @@ export async function showPool(context: CommandContext): Promise<number> {
  * @returns The exit code: 0.
  */
 export function printPath(context: CommandContext): number {
-  context.out.result(poolOf(context).resolvePath());
+  context.out.result(poolOf(context).location);
   return 0;
 }

@@ -22,7 +22,7 @@ function historyTable(versions: readonly HistoryEntry[]): string[] {
 export async function showHistory(context: CommandContext): Promise<number> {
   const { out, options } = context;
   const pool = poolOf(context);
-  const path = pool.resolvePath();
+  const path = pool.location;
   const versions = await pool.history();
   if (options.json === true) {
     out.result(JSON.stringify({ path, versions }, null, 2));

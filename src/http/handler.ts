@@ -3,7 +3,7 @@ import { PersonaPoolError } from '../errors.js';
 import { MAX_BODY_BYTES } from './body.js';
 import { etagOf } from './headers.js';
 import { serveHistory } from './history.js';
-import { forgetTurn, readThisTurn, type Shape } from './read.js';
+import { CoalescedGets, type Shape } from './coalesced-get.js';
 import { bodyOf, byOf, expectedVersion, failure, ifMatchTags, jsonResponse, methodNotAllowed, NAME_FIELDS } from './respond.js';
 import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOf } from './wait.js';
 import type {
@@ -15,7 +15,7 @@ import type {
   PoolAccess,
   ReplacePersonasRequest,
 } from './types.js';
-import type { ReplaceResult } from '../pool/pool.js';
+import type { ReplaceResult } from '../pool/transaction.js';
 import { requireAdmin, requireViewer, type PoolUser } from './roles.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
 
@@ -92,7 +92,7 @@ export function errorResponse(status: number, detail: string): PersonasResponse 
   return jsonResponse(status, { detail });
 }
 
-async function write(options: PersonasHandlerOptions, request: PersonasRequest): Promise<PersonasResponse> {
+async function write(options: PersonasHandlerOptions, request: PersonasRequest, gets: CoalescedGets): Promise<PersonasResponse> {
   const { pool } = options;
   const { user } = request;
   const admin = requireAdmin(user);
@@ -100,7 +100,7 @@ async function write(options: PersonasHandlerOptions, request: PersonasRequest):
   const body = await bodyOf(options, request);
   const by = byOf(admin, options.userName);
   const { path, personas, rejected, warnings, version } = await replacePersonas({ pool, user, body, ifMatch: await expectedVersion(pool, tags), by });
-  forgetTurn(pool);
+  gets.forget();
   return jsonResponse(200, { path, personas, rejected, warnings, version, problem: null }, { etag: etagOf(version) });
 }
 
@@ -177,25 +177,26 @@ export function personasHandlerWith(options: PersonasHandlerOptions, shape: Shap
   checkOptions(options);
   const { pool, requireIfMatch = HANDLER_DEFAULTS.requireIfMatch, maxBodyBytes = HANDLER_DEFAULTS.maxBodyBytes, userName } = options;
   const settings: PersonasHandlerOptions = { pool, requireIfMatch, maxBodyBytes, userName };
+  const gets = new CoalescedGets(pool, shape);
   const maxWait = maxWaitOf(options.maxWaitSeconds);
   return function handlePersonas(request: PersonasRequest): Promise<PersonasResponse> {
-    return handle(settings, maxWait, request, shape);
+    return handle(settings, gets, maxWait, request);
   };
 }
 
 const onPersonas = (error: unknown) => failure(error, ALLOW);
 
 /** One request, for both forms of the handler; GET is {@link listPersonas} inlined, with no `await`. */
-function handle(options: PersonasHandlerOptions, maxWait: number, request: PersonasRequest, shape?: Shape): Promise<PersonasResponse> {
+function handle(options: PersonasHandlerOptions, gets: CoalescedGets, maxWait: number, request: PersonasRequest): Promise<PersonasResponse> {
   try {
     const { method, resource = 'personas' } = request;
-    if (resource !== 'personas') return serveHistory(options, request);
+    if (resource !== 'personas') return serveHistory(options, request, gets);
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
-      const answer = readThisTurn(options.pool, request, maxWait, shape);
+      const answer = gets.answer(request, maxWait);
       return answer instanceof Promise ? answer.catch(onPersonas) : Promise.resolve(answer);
     }
-    if (method === 'PUT') return write(options, request).catch(onPersonas);
+    if (method === 'PUT') return write(options, request, gets).catch(onPersonas);
     throw methodNotAllowed(ALLOW);
   } catch (error) {
     return Promise.resolve(onPersonas(error));
@@ -217,5 +218,18 @@ function handle(options: PersonasHandlerOptions, maxWait: number, request: Perso
  */
 export function handlePersonasRequest(request: PersonasRequest & PersonasHandlerOptions): Promise<PersonasResponse> {
   checkOptions(request);
-  return handle(request, maxWaitOf(request.maxWaitSeconds), request);
+  return handle(request, oneShotGets(request.pool), maxWaitOf(request.maxWaitSeconds), request);
+}
+
+// The one-shot form has no closure to keep its GET coalescing in: the calls on one pool share one,
+// as the calls of one handler do (each handler of createPersonasHandler keeps its own).
+const oneShot = new WeakMap<PoolAccess, CoalescedGets>();
+
+function oneShotGets(pool: PoolAccess): CoalescedGets {
+  let gets = oneShot.get(pool);
+  if (gets === undefined) {
+    gets = new CoalescedGets(pool, undefined);
+    oneShot.set(pool, gets);
+  }
+  return gets;
 }

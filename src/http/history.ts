@@ -1,7 +1,7 @@
 import createDebug from 'debug';
 import { PersonaPoolError } from '../errors.js';
 import { etagOf } from './headers.js';
-import { forgetTurn } from './read.js';
+import type { CoalescedGets } from './coalesced-get.js';
 import { bodyOf, byOf, expectedVersion, failure, ifMatchTags, jsonResponse, methodNotAllowed } from './respond.js';
 import { requireAdmin, requireViewer } from './roles.js';
 import type { PersonasHandlerOptions, PersonasRequest, PersonasResponse } from './types.js';
@@ -30,7 +30,7 @@ function versionIn(body: unknown): string {
 }
 
 /** `POST restore` `{ version }`: the same answer as a PUT. */
-async function restore(options: PersonasHandlerOptions, request: PersonasRequest): Promise<PersonasResponse> {
+async function restore(options: PersonasHandlerOptions, request: PersonasRequest, gets: CoalescedGets): Promise<PersonasResponse> {
   const { pool } = options;
   const admin = requireAdmin(request.user);
   const tags = ifMatchTags(options, request);
@@ -40,7 +40,7 @@ async function restore(options: PersonasHandlerOptions, request: PersonasRequest
   }
   const by = byOf(admin, options.userName);
   const { path, personas, rejected, warnings, version: written } = await pool.restore(version, { ifMatch: await expectedVersion(pool, tags), by });
-  forgetTurn(pool);
+  gets.forget();
   log('%s restored %s to version %s', by ?? `(${admin.role})`, path, version);
   return jsonResponse(200, { path, personas, rejected, warnings, version: written, problem: null }, { etag: etagOf(written) });
 }
@@ -53,7 +53,7 @@ async function restore(options: PersonasHandlerOptions, request: PersonasRequest
  * @param request - The request; its `resource` is not `personas`.
  * @returns The answer.
  */
-export function serveHistory(options: PersonasHandlerOptions, request: PersonasRequest): Promise<PersonasResponse> {
+export function serveHistory(options: PersonasHandlerOptions, request: PersonasRequest, gets: CoalescedGets): Promise<PersonasResponse> {
   const { resource, method } = request;
   if (resource === 'history') {
     const fail = (error: unknown) => failure(error, HISTORY_ALLOW);
@@ -63,7 +63,7 @@ export function serveHistory(options: PersonasHandlerOptions, request: PersonasR
   if (resource === 'restore') {
     const fail = (error: unknown) => failure(error, RESTORE_ALLOW);
     if (method !== 'POST') return Promise.resolve(fail(methodNotAllowed(RESTORE_ALLOW)));
-    return restore(options, request).catch(fail);
+    return restore(options, request, gets).catch(fail);
   }
   return Promise.resolve(jsonResponse(404, { detail: 'Not found' }));
 }

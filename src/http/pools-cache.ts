@@ -1,5 +1,5 @@
 import createDebug from 'debug';
-import type { PersonaPool } from '../pool/pool.js';
+import type { StorePool } from '../pool/pool.js';
 import type { PersonaStore } from '../stores/types.js';
 import type { PersonasHandler } from './types.js';
 
@@ -8,7 +8,7 @@ const log = createDebug('persona-pool:http');
 /** A named pool opened by the pools handler. */
 export interface OpenPool {
   /** The pool. */
-  readonly pool: PersonaPool;
+  readonly pool: StorePool;
   /** Its store, closed once the pool is evicted and its last request answered. */
   readonly store: PersonaStore;
   /** The personas handler of this pool. */

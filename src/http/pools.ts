@@ -1,6 +1,6 @@
 import createDebug from 'debug';
 import { PersonaPoolError } from '../errors.js';
-import { PersonaPool } from '../pool/pool.js';
+import { StorePool } from '../pool/pool.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
 import type { PersonaStore } from '../stores/types.js';
 import { personasHandlerWith } from './handler.js';
@@ -94,7 +94,7 @@ async function openPool(options: PoolsHandlerOptions, id: string): Promise<OpenP
   const { fields = {}, languageDefault = 'en' } = described;
   const store = described.store ?? options.storeFor?.(described.storeName ?? id);
   if (store === undefined) throw new PersonaPoolError('INVALID_OPTION', `The pool ${id} has no store: resolve must give one, or the pools handler needs storeFor`);
-  const pool = new PersonaPool({ store, languageDefault, watch: options.watch });
+  const pool = new StorePool({ store, languageDefault, watch: options.watch }, () => store);
   const shape = ({ personas }: PoolSnapshot) => ({ ...fields, language_default: languageDefault, personas });
   return { pool, store, handle: personasHandlerWith({ ...options, pool }, shape), active: 0, evicted: false };
 }

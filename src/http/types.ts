@@ -1,14 +1,14 @@
 import type { RequestHeaders } from './headers.js';
-import type { PersonaPool } from '../pool/pool.js';
+import type { StorePool } from '../pool/pool.js';
 import type { PoolUser } from './roles.js';
 
 /**
- * The part of a {@link PersonaPool} the HTTP core uses: `snapshot` and `replace`, and `changes` to
+ * The part of a `PersonaPool` the HTTP core uses: `snapshot` and `replace`, and `changes` to
  * hold a GET asked to wait (`Prefer: wait=N`); without `changes`, such a GET is answered at once.
  * `history` and `restore` serve the `history` and `restore` resources: without them, the history is
  * empty and a restore is answered 404 `UNKNOWN_VERSION`.
  */
-export type PoolAccess = Pick<PersonaPool, 'snapshot' | 'replace'> & Partial<Pick<PersonaPool, 'changes' | 'history' | 'restore'>>;
+export type PoolAccess = Pick<StorePool, 'snapshot' | 'replace'> & Partial<Pick<StorePool, 'changes' | 'history' | 'restore'>>;
 
 /** What `listPersonas` needs. */
 export interface ListPersonasRequest {

@@ -3,7 +3,7 @@ import type { HistoryEntry } from '../types.js';
 
 
 /** A version kept: what `history()` lists, and where it is. */
-export interface Kept extends HistoryEntry {
+export interface HistoryFile extends HistoryEntry {
   /** Orders the versions: each one kept gets the highest number so far plus one. */
   readonly seq: number;
   /** Its file name in the history folder: `<seq>-<savedAt ms>-<count>-<version>[.<by, base64url>].json`. */
@@ -36,7 +36,7 @@ export function historyFolder(target: string): string {
  * @param name - A file name of the history folder.
  * @returns The version it names, or undefined for a file that is not one.
  */
-export function parseName(name: string): Kept | undefined {
+export function parseName(name: string): HistoryFile | undefined {
   const match = NAME.exec(name);
   if (match === null) return undefined;
   const [seq, ms, count, version, by] = match.slice(1) as [string, string, string, string, string | undefined];
@@ -62,7 +62,7 @@ export function nameOf(seq: number, content: { readonly version: string; readonl
  * @param names - The folder's file names.
  * @returns The versions, highest `seq` first.
  */
-export function keptIn(names: readonly string[]): Kept[] {
+export function keptIn(names: readonly string[]): HistoryFile[] {
   return names.flatMap((name) => parseName(name) ?? []).sort((a, b) => b.seq - a.seq);
 }
 

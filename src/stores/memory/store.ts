@@ -95,12 +95,12 @@ export class MemoryStore implements PersonaStore<number> {
     const { bytes, revision: tag } = this.#place;
     const location = this.location;
     if (since === tag) return UNCHANGED;
-    if (bytes === undefined) return { kind: 'missing', location, tag };
+    if (bytes === undefined) return { kind: 'missing', tag };
     if (bytes.byteLength > options.maxBytes) {
       const message = `The persona pool ${location} is ${bytes.byteLength} bytes, over the limit of ${options.maxBytes}: split or trim it`;
-      return { kind: 'problem', location, problem: { code: 'TOO_LARGE', message }, version: `memory-${tag}`, tag };
+      return { kind: 'problem', problem: { code: 'TOO_LARGE', message }, version: `memory-${tag}`, tag };
     }
-    return { kind: 'content', location, bytes: bytes.slice(), tag };
+    return { kind: 'content', bytes: bytes.slice(), tag };
   }
 
   /**

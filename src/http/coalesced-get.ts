@@ -19,65 +19,11 @@ interface Reply {
   body: Buffer | undefined;
 }
 
-/** The reply of each snapshot: its ETag, and its body serialized once. */
-const replies = new WeakMap<PoolSnapshot, Reply>();
-
-/** A pool as of one turn of the event loop: pending until the pool answers, then also held as values. */
-interface Turn {
-  readonly pool: PoolAccess;
+/** The pool's snapshot taken for the GETs of one turn of the event loop: pending until the pool answers, then held. */
+interface TickSnapshot {
   readonly pending: Promise<PoolSnapshot>;
   snapshot?: PoolSnapshot;
   reply?: Reply;
-}
-
-/** The turn of each pool read in the current turn of the event loop. */
-const turns = new WeakMap<PoolAccess, Turn>();
-/** The turn read last: a host serves one pool, so its GETs find their turn here, without a lookup. */
-let lastTurn: Turn | undefined;
-
-/** The reply of a snapshot, made on its first GET; later GETs of the unchanged pool reuse it. */
-function replyOf(snapshot: PoolSnapshot): Reply {
-  let reply = replies.get(snapshot);
-  if (reply === undefined) {
-    const { version } = snapshot;
-    const etag = etagOf(version);
-    // A version with a comma (or an empty one) is not one tag once unquoted: parse it as before.
-    const matches = version === '' || version.includes(',') ? ['*'] : [etag, `W/${etag}`, '*'];
-    reply = { etag, matches, body: undefined };
-    replies.set(snapshot, reply);
-  }
-  return reply;
-}
-
-/**
- * The pool as of this turn of the event loop: the first GET of a turn takes the snapshot (one
- * `stat`), and the GETs that arrived with it in the same turn share it. Every request read in this
- * turn arrived before the snapshot was taken, so a change completed before a request arrived is
- * always seen; under load, one `stat` serves many requests.
- */
-function turnOf(pool: PoolAccess): Turn {
-  if (lastTurn?.pool === pool) return lastTurn;
-  let turn = turns.get(pool);
-  if (turn === undefined) {
-    const started: Turn = { pool, pending: Promise.resolve(pool.snapshot()) };
-    started.pending.then((snapshot) => (started.snapshot = snapshot), () => undefined);
-    turns.set(pool, started);
-    setImmediate(() => forgetTurn(pool));
-    turn = started;
-  }
-  lastTurn = turn;
-  return turn;
-}
-
-/**
- * Ends the current turn of a pool, so that its next GET takes a new snapshot: at the end of each
- * turn of the event loop, and after a write.
- *
- * @param pool - The pool.
- */
-export function forgetTurn(pool: PoolAccess): void {
-  turns.delete(pool);
-  if (lastTurn?.pool === pool) lastTurn = undefined;
 }
 
 /**
@@ -123,7 +69,7 @@ function answer(snapshot: PoolSnapshot, reply: Reply, request: PersonasRequest, 
  * A 304 held while the version is unchanged, when the request asks with `Prefer: wait=N`, the
  * handler allows it and the pool can tell of its changes; any other answer as it is.
  */
-function held(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse, shape?: Shape): PersonasResponse | Promise<PersonasResponse> {
+function held(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse, replyOf: (snapshot: PoolSnapshot) => Reply, shape: Shape | undefined): PersonasResponse | Promise<PersonasResponse> {
   if (response.status !== 304 || maxWait === 0 || !tellsChanges(pool)) return response;
   const seconds = preferredWait(request.headers, maxWait);
   if (seconds === 0) return response;
@@ -135,21 +81,82 @@ function tellsChanges(pool: PoolAccess): pool is PoolAccess & ChangeSource {
   return typeof pool.changes === 'function';
 }
 
+/** A reply made for a snapshot, without a lookup: the same snapshot object comes back while the pool is unchanged. */
+function newReply(snapshot: PoolSnapshot): Reply {
+  const { version } = snapshot;
+  const etag = etagOf(version);
+  // A version with a comma (or an empty one) is not one tag once unquoted: parse it as before.
+  const matches = version === '' || version.includes(',') ? ['*'] : [etag, `W/${etag}`, '*'];
+  return { etag, matches, body: undefined };
+}
+
 /**
- * Answers a GET or HEAD (the role already checked) from the pool as of this turn of the event loop;
- * a 304 asked to wait (`Prefer: wait=N`) is held until the version changes (see {@link holdWhileUnchanged}).
- *
- * @param pool - The pool.
- * @param request - The request.
- * @param maxWait - The longest hold, in seconds; 0: never hold.
- * @param shape - Makes the GET body (the named pools'); undefined: `{ path, personas, version, problem }`.
- * @returns The answer itself once this turn's snapshot is in; else a promise of it, which rejects
- * with whatever the pool's `snapshot()` rejects with.
+ * The GETs of one handler, coalesced: the first GET of a turn of the event loop takes the pool's
+ * snapshot (one `stat`), and the GETs that arrived with it in the same turn share it. Every request
+ * read in this turn arrived before the snapshot was taken, so a change completed before a request
+ * arrived is always seen; under load, one `stat` serves many requests. Each handler has its own:
+ * two handlers share nothing.
  */
-export function readThisTurn(pool: PoolAccess, request: PersonasRequest, maxWait: number, shape?: Shape): PersonasResponse | Promise<PersonasResponse> {
-  const turn = turnOf(pool);
-  const { snapshot } = turn;
-  if (snapshot === undefined) return turn.pending.then((taken) => held(pool, request, maxWait, answer(taken, replyOf(taken), request, shape), shape));
-  turn.reply ??= replyOf(snapshot);
-  return held(pool, request, maxWait, answer(snapshot, turn.reply, request, shape), shape);
+export class CoalescedGets {
+  readonly #pool: PoolAccess;
+  readonly #shape: Shape | undefined;
+  /** The ETag and body of each snapshot served, made once per snapshot object. */
+  readonly #replies = new WeakMap<PoolSnapshot, Reply>();
+  #current: TickSnapshot | undefined;
+
+  /**
+   * @param pool - The pool the handler serves.
+   * @param shape - Makes the GET body (the named pools'); undefined: `{ path, personas, version, problem }`.
+   */
+  constructor(pool: PoolAccess, shape: Shape | undefined) {
+    this.#pool = pool;
+    this.#shape = shape;
+  }
+
+  /**
+   * Answers a GET or HEAD (the role already checked) from the pool as of this turn of the event
+   * loop; a 304 asked to wait (`Prefer: wait=N`) is held until the version changes.
+   *
+   * @param request - The request.
+   * @param maxWait - The longest hold of a GET asked to wait, in seconds; 0: never hold.
+   * @returns The answer itself once this turn's snapshot is in; else a promise of it, which rejects
+   * with whatever the pool's `snapshot()` rejects with.
+   */
+  answer(request: PersonasRequest, maxWait: number): PersonasResponse | Promise<PersonasResponse> {
+    const tick = this.#tick();
+    const { snapshot } = tick;
+    const replyOf = (taken: PoolSnapshot): Reply => this.#replyOf(taken);
+    const shape = this.#shape;
+    if (snapshot === undefined) return tick.pending.then((taken) => held(this.#pool, request, maxWait, answer(taken, replyOf(taken), request, shape), replyOf, shape));
+    tick.reply ??= replyOf(snapshot);
+    return held(this.#pool, request, maxWait, answer(snapshot, tick.reply, request, shape), replyOf, shape);
+  }
+
+  /** Ends the current turn's snapshot (after a write), so that the next GET takes a new one. */
+  forget(): void {
+    this.#current = undefined;
+  }
+
+  #tick(): TickSnapshot {
+    let tick = this.#current;
+    if (tick === undefined) {
+      const started: TickSnapshot = { pending: Promise.resolve(this.#pool.snapshot()) };
+      started.pending.then((snapshot) => (started.snapshot = snapshot), () => undefined);
+      this.#current = started;
+      setImmediate(() => {
+        if (this.#current === started) this.#current = undefined;
+      });
+      tick = started;
+    }
+    return tick;
+  }
+
+  #replyOf(snapshot: PoolSnapshot): Reply {
+    let reply = this.#replies.get(snapshot);
+    if (reply === undefined) {
+      reply = newReply(snapshot);
+      this.#replies.set(snapshot, reply);
+    }
+    return reply;
+  }
 }

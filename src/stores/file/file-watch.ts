@@ -1,4 +1,4 @@
-import { FolderWatch } from './watcher.js';
+import { FolderWatch } from './folder-watch.js';
 import type { StoreWatch, StoreWatchListener } from '../types.js';
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import createDebug from 'debug';
 import { readBoundedSync, type BoundedRead } from './bounded-read.js';
 import { PersonaPoolError } from '../../errors.js';
-import { historyFolder, keptIn, nameOf, namesIn, parseName, type Kept } from './history-names.js';
+import { historyFolder, keptIn, nameOf, namesIn, parseName, type HistoryFile } from './history-names.js';
 import { inspectPersonas } from '../../persona/parse.js';
 import { versionOf } from '../../version.js';
 
@@ -44,7 +44,7 @@ function sameFile(a: BigIntStats, b: BigIntStats): boolean {
 }
 
 /** Names a kept file by what it really holds; removes it if that is no pool content at all. */
-function settle(folder: string, seq: number, path: string, content: Content | null): Kept | undefined {
+function nameByContent(folder: string, seq: number, path: string, content: Content | null): HistoryFile | undefined {
   if (content === null) {
     fs.rmSync(path, { force: true });
     return undefined;
@@ -55,18 +55,18 @@ function settle(folder: string, seq: number, path: string, content: Content | nu
 }
 
 /** The copy, where a hard link cannot be made: written under a temporary name, then renamed. */
-function copy(target: string, folder: string, seq: number, maxBytes: number, by: string | undefined): Kept | undefined {
+function copy(target: string, folder: string, seq: number, maxBytes: number, by: string | undefined): HistoryFile | undefined {
   const read = readBoundedSync(target, maxBytes);
   const temp = join(folder, `.${seq}.tmp`);
   if (read.kind === 'read') fs.writeFileSync(temp, read.bytes);
-  return settle(folder, seq, temp, withBy(measured(read), by));
+  return nameByContent(folder, seq, temp, withBy(measured(read), by));
 }
 
 function withBy(content: Content | null, by: string | undefined): Content | null {
   return content === null || by === undefined ? content : { ...content, by };
 }
 
-function keep(target: string, folder: string, seq: number, content: Content, maxBytes: number): Kept | undefined {
+function keep(target: string, folder: string, seq: number, content: Content, maxBytes: number): HistoryFile | undefined {
   const path = join(folder, nameOf(seq, content));
   try {
     fs.linkSync(target, path);
@@ -77,10 +77,10 @@ function keep(target: string, folder: string, seq: number, content: Content, max
   }
   if (sameFile(fs.statSync(path, { bigint: true }), content.stats)) return parseName(nameOf(seq, content));
   // A writer that takes no lock changed the file since it was read: name the link by what it holds.
-  return settle(folder, seq, path, withBy(measured(readBoundedSync(path, maxBytes)), content.by));
+  return nameByContent(folder, seq, path, withBy(measured(readBoundedSync(path, maxBytes)), content.by));
 }
 
-function prune(folder: string, names: readonly string[], old: readonly Kept[]): void {
+function prune(folder: string, names: readonly string[], old: readonly HistoryFile[]): void {
   const leftovers = names.filter((name) => name.startsWith('.') && name.endsWith('.tmp'));
   for (const name of [...old.map((kept) => kept.name), ...leftovers]) {
     try {
@@ -122,7 +122,7 @@ export function keepVersion(target: string, content: Content | null, options: { 
   const folder = historyFolder(target);
   const keeping = content !== null && options.limit > 0;
   let names: string[];
-  let added: Kept | undefined;
+  let added: HistoryFile | undefined;
   try {
     names = keeping ? namesIn(folder, true) : listedOrNone(folder);
     const newest = keptIn(names)[0];
