@@ -56,7 +56,7 @@ export { onClientError, requestPath } from './http/host.js';
 export type { HeadersLike, RequestHeaders } from './http/headers.js';
 export { createPersonasFetchHandler, handlePersonasFetch, toFetchResponse } from './http/fetch.js';
 export type { FetchRequest, FetchTarget, PersonasFetchHandler, PersonasFetchOptions } from './http/fetch.js';
-export { createPoolsHandler, MAX_OPEN_POOLS } from './http/pools.js';
+export { createPoolsHandler } from './http/pools.js';
 export type { PoolDescription, PoolsHandler, PoolsHandlerOptions, PoolsRequest } from './http/pools.js';
 export { createPoolsFetchHandler } from './http/pools-fetch.js';
 export type { PoolsFetchHandler, PoolsFetchTarget } from './http/pools-fetch.js';
