@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import { PersonaPoolError } from '../errors.js';
 import { MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { etagOf, headerValue, JSON_TYPE, taggedVersions } from './headers.js';
@@ -17,7 +17,7 @@ import type { ReplaceResult } from '../pool/pool.js';
 import { requireAdmin, requireViewer, type PoolUser } from './roles.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
 
-const log = createDebug('persona-pool:http');
+const log = logger('persona-pool:http');
 
 const ALLOW = 'GET, HEAD, PUT';
 const NAME_FIELDS = ['username', 'name', 'email', 'id'] as const;

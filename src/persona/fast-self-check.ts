@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import * as v from 'valibot';
 import { acceptPersona, REJECT, type Accept } from './fast-accept.js';
 import { EmailPersonaSchema, REPLY_LATENCIES, TONES } from './schema.js';
@@ -9,7 +9,7 @@ import { EmailPersonaSchema, REPLY_LATENCIES, TONES } from './schema.js';
 // exactly as v.safeParse. If it disagrees or throws, parsing uses v.safeParse alone for good:
 // slower, never wrong.
 
-const log = createDebug('persona-pool:parse');
+const log = logger('persona-pool:parse');
 
 const BASE = { name: 'Ann Lee', email: 'ann@corp.example', role: 'CFO' } as const;
 const FULL = {

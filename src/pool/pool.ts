@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import type { RejectedPersona } from '../errors.js';
 import { PersonaPoolError } from '../errors.js';
 import type { EmailPersona } from '../persona/schema.js';
@@ -16,7 +16,7 @@ import type { PoolListener } from './subscribers.js';
 import type { Validated } from './validated.js';
 import { checkMatch, keepable, keptList, serialize, validateEntries } from './write.js';
 
-const log = createDebug('persona-pool:pool');
+const log = logger('persona-pool:pool');
 
 /** Options of a read: the language default for this call. */
 export interface ReadOptions {

@@ -1,9 +1,9 @@
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import type { StoreWatch, StoreWatchListener } from '../types.js';
 import type { PostgresClient, PostgresConnection } from './client.js';
 import { errorCode, storeError } from './errors.js';
 
-const log = createDebug('persona-pool:postgres');
+const log = logger('persona-pool:postgres');
 
 /** What a {@link PostgresListen} listens to, and how. */
 export interface ListenTarget {
