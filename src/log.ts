@@ -21,7 +21,8 @@ function canLog(): boolean {
 }
 
 /**
- * A logger for `namespace` that loads `debug` only once logging can be on (see {@link canLog}).
+ * A logger for `namespace` that loads `debug` only once logging can be on (see {@link canLog}): at
+ * once in a process started with `DEBUG`, as an import of `debug` would.
  *
  * @param namespace - Such as `persona-pool:pool`.
  * @returns A function that logs as `debug(namespace)` would, with its `enabled`.
@@ -29,6 +30,7 @@ function canLog(): boolean {
 export function logger(namespace: string): Logger {
   let log: DebugLogger | undefined;
   const real = (): DebugLogger => (log ??= (createDebug ??= createRequire(import.meta.url)('debug') as CreateDebug)(namespace));
+  if (canLog()) real();
   const write = (...args: unknown[]): void => {
     if (canLog()) real()(...args);
   };

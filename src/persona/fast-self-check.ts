@@ -45,9 +45,18 @@ function lengths(field: string, [min, max]: readonly [number, number]): Record<s
  * The entries the fast path must answer exactly as v.safeParse: every field valid, absent,
  * `undefined`, `null` and of a wrong type; lax booleans; every tone and latency and near misses;
  * a custom tone with and without a (blank) `tone_custom`; lengths at and past each bound, in code
- * points; mannerisms' count and items; unknown keys; and values that are not objects.
+ * points; mannerisms' count and items; unknown keys; and values that are not objects. Built when
+ * first asked for, not at import.
+ *
+ * @returns The entries (the same array on every call).
  */
-export const SELF_CHECK_ENTRIES: readonly unknown[] = [
+export function selfCheckEntries(): readonly unknown[] {
+  return (entries ??= buildEntries());
+}
+
+let entries: readonly unknown[] | undefined;
+
+const buildEntries = (): readonly unknown[] => [
   BASE,
   FULL,
   { ...FULL, tone: 'formal' },
@@ -97,13 +106,13 @@ function disagreement(accept: Accept, entry: unknown): string | undefined {
 }
 
 /**
- * Runs `accept` and `v.safeParse` on every entry of {@link SELF_CHECK_ENTRIES}.
+ * Runs `accept` and `v.safeParse` on every entry of {@link selfCheckEntries}.
  *
  * @param accept - A fast path: the output of a valid entry, or `REJECT`.
  * @returns Undefined when they agree on every entry; else the first disagreement, in words.
  */
 export function selfCheck(accept: Accept): string | undefined {
-  for (const [index, entry] of SELF_CHECK_ENTRIES.entries()) {
+  for (const [index, entry] of selfCheckEntries().entries()) {
     let problem: string | undefined;
     try {
       problem = disagreement(accept, entry);

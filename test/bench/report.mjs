@@ -34,6 +34,10 @@ const ROWS = [
   { n: 15, what: 'PostgreSQL, watch mode: `loadSync()` hit, 50 personas', base: '`fs.statSync` of a file', target: '≤ 0.05×', show: duration, pass: (r) => r.ratio <= 0.05 },
   { n: 16, what: 'PostgreSQL: `replace()` of 50 personas (row lock, history, NOTIFY)', base: 'one `UPDATE` of the same jsonb in a transaction', target: '≤ 2×', show: duration, pass: (r) => r.ratio <= 2 },
   { n: 17, what: 'PostgreSQL, watch mode: `replace()` on one pg.Pool → the subscriber on another told, 200 changes', target: 'median and p99 reported', pass: () => true },
+  { n: 18, what: "start-up: `node -e \"await import('persona-pool')\"`, whole process", base: 'bare `node -e 0`', target: '≤ 1.2×', show: ms, pass: (r) => r.ratio <= 1.2 },
+  { n: 19, what: "start-up: `await import('persona-pool/postgres')`, as row 18", base: 'bare `node -e 0`', target: '≤ 1.25×', show: ms, pass: (r) => r.ratio <= 1.25 },
+  { n: 20, what: 'start-up: `persona-pool path`, whole process', base: 'bare `node -e 0`', target: '≤ 1.3×', show: ms, pass: (r) => r.ratio <= 1.3 },
+  { n: 21, what: 'start-up: `persona-pool show`, 50 personas, whole process', base: 'bare `node -e 0`', target: '≤ 1.3×', show: ms, pass: (r) => r.ratio <= 1.3 },
 ];
 
 /** The ratio to two decimals, or to three where two would round it across the target. */
@@ -128,6 +132,9 @@ const HOW = `## What was measured, and how
   calls, before the requests and with all held, divided by 1,000; after a warm-up round of 100. The
   reference is a bare node:http server that keeps each response in an array (nothing else) and
   answers them from one loop, measured the same way.
+- **Rows 18–21** (test/bench/startup.mjs): whole processes, each started right after or before a
+  bare \`node -e 0\` (the order alternating), 15 pairs after 2 of warm-up, timed around
+  \`spawnSync\` with \`DEBUG\` empty; each side's figure is its median.
 - **Inputs** come from a seeded PRNG (test/bench/personas.mjs): names with non-ASCII letters, 15
   roles, all five tones (custom ones with \`tone_custom\`), 0–4 mannerisms, signatures, languages (some
   null), active hours, lax booleans; the same bytes every run.`;
