@@ -49,6 +49,13 @@ writeFileSync(`${dist}schema.json`, `${JSON.stringify(schema, null, 2)}\n`);
 const { openApiDocument } = await import(`${dist}http/openapi.js`);
 writeFileSync(`${dist}openapi.json`, `${JSON.stringify(openApiDocument({ schema }), null, 2)}\n`);
 
+// The parsing fast path reads valibot's internals: prove it here, once, against the valibot the bundles
+// will hold, instead of in every process on its first parse (see src/persona/fast-self-check.ts).
+const { selfCheck } = await import(`${dist}persona/fast-self-check.js`);
+const { acceptPersona } = await import(`${dist}persona/fast-accept.js`);
+const disagreement = selfCheck(acceptPersona);
+if (disagreement !== undefined) console.warn(`build: the parsing fast path fails its self-check (${disagreement}): dist/ checks it at run time, and parses with v.safeParse alone`);
+
 for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
   if (file.endsWith('.js')) rmSync(`${dist}${file}`);
 }
@@ -66,5 +73,6 @@ await build({
   external: ['debug', 'proper-lockfile', 'pg'],
   legalComments: 'none',
   logLevel: 'warning',
+  define: disagreement === undefined ? { PERSONA_POOL_FAST_PATH_PROVEN: 'true' } : {},
 });
 if (existsSync(`${dist}bin.js`)) chmodSync(`${dist}bin.js`, 0o755);
