@@ -59,6 +59,22 @@ if (disagreement !== undefined) console.warn(`build: the parsing fast path fails
 for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
   if (file.endsWith('.js')) rmSync(`${dist}${file}`);
 }
+/**
+ * Node's built-ins, each loaded on first use rather than at import: `import fs from 'node:fs'` in an ES
+ * module loads every export (fs/promises, streams, readline…), and crypto or worker_threads cost
+ * milliseconds to load, though only reads and writes need them. Each becomes an object of getters (its
+ * export names read here, at build time) over process.getBuiltinModule().
+ */
+const builtinsOnUse = {
+  name: 'builtins-on-use',
+  setup(build) {
+    build.onResolve({ filter: /^node:/ }, ({ path }) => ({ path, namespace: 'builtin-on-use' }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin-on-use' }, ({ path }) => {
+      const getters = Object.keys(process.getBuiltinModule(path)).map((name) => `get ${JSON.stringify(name)}() { return load()[${JSON.stringify(name)}]; }`);
+      return { contents: `let loaded;\nconst load = () => (loaded ??= process.getBuiltinModule(${JSON.stringify(path)}));\nmodule.exports = {\n  ${getters.join(',\n  ')}\n};\n`, loader: 'js' };
+    });
+  },
+};
 const { build } = await import('esbuild');
 await build({
   entryPoints: ['index', 'stores/postgres/index', 'bin'].map((entry) => `${root}src/${entry}.ts`),
@@ -73,6 +89,7 @@ await build({
   external: ['debug', 'proper-lockfile', 'pg'],
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [builtinsOnUse],
   define: disagreement === undefined ? { PERSONA_POOL_FAST_PATH_PROVEN: 'true' } : {},
 });
 if (existsSync(`${dist}bin.js`)) chmodSync(`${dist}bin.js`, 0o755);
