@@ -60,15 +60,14 @@ for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
   if (file.endsWith('.js')) rmSync(`${dist}${file}`);
 }
 /**
- * Node's built-ins, each loaded on first use rather than at import: `import fs from 'node:fs'` in an ES
- * module loads every export (fs/promises, streams, readline…), and crypto or worker_threads cost
- * milliseconds to load, though only reads and writes need them. Each becomes an object of getters (its
- * export names read here, at build time) over process.getBuiltinModule().
+ * crypto and worker_threads load on first use rather than at import: together they cost milliseconds
+ * (crypto loads streams, keys, webcrypto…), and only reads and writes need them. Each becomes an object
+ * of getters over process.getBuiltinModule() (its export names read here, at build time).
  */
 const builtinsOnUse = {
   name: 'builtins-on-use',
   setup(build) {
-    build.onResolve({ filter: /^node:/ }, ({ path }) => ({ path, namespace: 'builtin-on-use' }));
+    build.onResolve({ filter: /^node:(?:crypto|worker_threads)$/ }, ({ path }) => ({ path, namespace: 'builtin-on-use' }));
     build.onLoad({ filter: /.*/, namespace: 'builtin-on-use' }, ({ path }) => {
       const getters = Object.keys(process.getBuiltinModule(path)).map((name) => `get ${JSON.stringify(name)}() { return load()[${JSON.stringify(name)}]; }`);
       return { contents: `let loaded;\nconst load = () => (loaded ??= process.getBuiltinModule(${JSON.stringify(path)}));\nmodule.exports = {\n  ${getters.join(',\n  ')}\n};\n`, loader: 'js' };
