@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { CommandContext, CommandOptions } from './commands.js';
+import { importFile, printPath, showPool, validateFile, type CommandContext, type CommandOptions } from './commands.js';
+import { restoreVersion, showHistory } from './history.js';
 import { COMMAND_HELP, isCommand, PROGRAM_HELP, usageOf, type Command } from './help.js';
 import { outputFor, type CliIo, type Output } from './io.js';
 import { openStore, storeMisuse } from './store.js';
@@ -37,14 +38,13 @@ const OPERAND: Readonly<Record<Command, string | undefined>> = {
   restore: '<version>',
 };
 
-// Each command's module is imported when the command runs, so --help, --version and usage errors load no pool.
-const RUN: Readonly<Record<Command, (operands: readonly string[], context: CommandContext) => Promise<number>>> = {
-  import: async ([file], context) => (await import('./commands.js')).importFile(String(file), context),
-  validate: async ([file], context) => (await import('./commands.js')).validateFile(String(file), context),
-  show: async (_, context) => (await import('./commands.js')).showPool(context),
-  path: async (_, context) => (await import('./commands.js')).printPath(context),
-  history: async (_, context) => (await import('./history.js')).showHistory(context),
-  restore: async ([version], context) => (await import('./history.js')).restoreVersion(String(version), context),
+const RUN: Readonly<Record<Command, (operands: readonly string[], context: CommandContext) => number | Promise<number>>> = {
+  import: ([file], context) => importFile(String(file), context),
+  validate: ([file], context) => validateFile(String(file), context),
+  show: (_, context) => showPool(context),
+  path: (_, context) => printPath(context),
+  history: (_, context) => showHistory(context),
+  restore: ([version], context) => restoreVersion(String(version), context),
 };
 
 interface Parsed {
