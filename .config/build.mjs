@@ -1,11 +1,12 @@
 // Builds dist/: the TypeScript sources with tsc, then the persona file's JSON Schema from the valibot schema,
 // and the endpoint's OpenAPI 3.1 document from that same JSON Schema (so the two cannot drift). Then
 // esbuild bundles each entry of the exports map (and the CLI) into one module, with the code they share
-// in dist/chunks/, and tsc's other .js files go (its .d.ts stay): node then loads a few files, not ~70.
+// in dist/chunks/; tsc's .d.ts stay, its .js go to dist/unbundled/: node then loads a few files, not ~70.
 // valibot is bundled too (only the functions used: its full module costs ~4 ms of start-up to load);
 // it stays a dependency for the types. debug, proper-lockfile and pg load only when needed, so stay out.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -56,8 +57,12 @@ const { acceptPersona } = await import(`${dist}persona/fast-accept.js`);
 const disagreement = selfCheck(acceptPersona);
 if (disagreement !== undefined) console.warn(`build: the parsing fast path fails its self-check (${disagreement}): dist/ checks it at run time, and parses with v.safeParse alone`);
 
+// tsc's modules move to dist/unbundled/ (not packed: package.json "files"), for the test fixtures that
+// need an internal module.
 for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
-  if (file.endsWith('.js')) rmSync(`${dist}${file}`);
+  if (!file.endsWith('.js')) continue;
+  mkdirSync(dirname(`${dist}unbundled/${file}`), { recursive: true });
+  renameSync(`${dist}${file}`, `${dist}unbundled/${file}`);
 }
 /**
  * crypto and worker_threads load on first use rather than at import: together they cost milliseconds
