@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 
 // A lock folder holds a small file naming its owner: pid, host name and pid namespace. A waiter that
 // finds the lock held by a process of this host that is gone removes it at once, instead of waiting
 // until the lock goes stale (lockStaleMs); any other lock (another host's, a live process's, one
 // without an owner file) is left to the staleness rule.
 
-const log = createDebug('persona-pool:lock');
+const log = logger('persona-pool:lock');
 
 /** The file, inside the lock folder, that names the process holding the lock. */
 export const OWNER_FILE = 'owner.json';

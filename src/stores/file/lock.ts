@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import type Lockfile from 'proper-lockfile';
 import { claimLock, removeDeadOwnersLock, removeLockFolder } from './lock-owner.js';
 
-const log = createDebug('persona-pool:lock');
+const log = logger('persona-pool:lock');
 
 /** Lock timing. */
 export interface LockOptions {
