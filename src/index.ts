@@ -53,5 +53,5 @@ export { onClientError, requestPath } from './http/host.js';
 export type { HeadersLike, RequestHeaders } from './http/headers.js';
 export { createPersonasFetchHandler, handlePersonasFetch, toFetchResponse } from './http/fetch.js';
 export type { FetchRequest, PersonasFetchHandler, PersonasFetchOptions } from './http/fetch.js';
-export { OPENAPI_PATH, openApiDocument } from './http/openapi.js';
+export { OPENAPI_PATH, OPENAPI_POOLS_PATH, openApiDocument } from './http/openapi.js';
 export type { OpenApiOptions } from './http/openapi.js';
