@@ -80,6 +80,8 @@ await assert.rejects(import('persona-pool/dist/persona/parse.js'), { code: 'ERR_
 // pg is an optional peer dependency, not installed here: the root entry worked without it above, and
 // the PostgreSQL entry says what to install.
 await assert.rejects(import('persona-pool/postgres'), (error) => /npm install pg/.test(error.message));
+const { followPersonas } = await import('persona-pool/browser');
+assert.throws(() => followPersonas({ url: '/p' }), { code: 'INVALID_OPTION' });
 console.log('esm ok');
 `;
 
