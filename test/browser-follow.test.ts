@@ -2,9 +2,10 @@
 // path, against a scripted server on 127.0.0.1. The tab election runs in Chromium: browser-chromium.test.ts.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { followPersonas, type FollowFailure } from '../src/browser/index.js';
-import type { PersonaPoolError } from '../src/index.js';
+import { createPersonasHandler, PersonaPool, type PersonaPoolError } from '../src/index.js';
+import { ANN, BOB, poolFile, removeTempFolders, VIEWER } from './http-fixtures.js';
 
 interface Answer {
   readonly status: number;
@@ -114,5 +115,72 @@ describe('followPersonas without Web Locks (one poll per tab)', () => {
     [{ url: '/p', onChange: (): void => undefined, onError: 'log' }, /onError must be a function/],
   ])('refuses %j with INVALID_OPTION, at once', (options, message) => {
     expect(() => followPersonas(options as never)).toThrow(expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(message) as unknown }) as PersonaPoolError);
+  });
+});
+
+/** An in-process stand-in for the browser's `navigator.locks`: one holder per name at a time, waiters in order. */
+function fakeLocks() {
+  const holders = new Map<string, Array<() => void>>();
+  return {
+    request(name: string, { signal }: { signal: AbortSignal }, callback: () => Promise<void>): Promise<unknown> {
+      return new Promise((resolve, reject) => {
+        const run = () => {
+          holders.set(name, holders.get(name) ?? []);
+          void callback().then(resolve, reject).finally(() => {
+            const next = holders.get(name)?.shift();
+            if (next) next();
+            else holders.delete(name);
+          });
+        };
+        const queue = holders.get(name);
+        if (queue === undefined) return run();
+        const waiting = () => (signal.removeEventListener('abort', abort), run());
+        const abort = () => (queue.splice(queue.indexOf(waiting), 1), reject(new Error('AbortError')));
+        queue.push(waiting);
+        signal.addEventListener('abort', abort, { once: true });
+      });
+    },
+  };
+}
+
+describe('followPersonas with Web Locks and BroadcastChannel (tabs in one process)', () => {
+  afterEach(() => void vi.unstubAllGlobals());
+
+  it('lets one follower hold the long poll, shares each body, hands over when it stops, and greets a late one', async () => {
+    vi.stubGlobal('navigator', { locks: fakeLocks() });
+    const path = poolFile([ANN]);
+    const pool = new PersonaPool({ path });
+    const handle = createPersonasHandler({ pool });
+    const held: string[] = [];
+    server = createServer((req, res) => {
+      if (req.headers['prefer']) held.push(String(req.headers['x-tab']));
+      void handle({ method: 'GET', user: VIEWER, headers: req.headers }).then(({ status, headers, body }) => res.writeHead(status, headers).end(body ?? undefined));
+    });
+    await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/personas`;
+    const tabs = ['a', 'b', 'c'].map((name) => ({ name, versions: [] as string[], stop: new AbortController() }));
+    const start = (tab: (typeof tabs)[number]) =>
+      followPersonas<{ version: string }>({ url, onChange: (body) => void tab.versions.push(body.version), signal: tab.stop.signal, headers: { 'x-tab': tab.name } });
+    const [a, b, c] = tabs as [(typeof tabs)[number], (typeof tabs)[number], (typeof tabs)[number]];
+    const running = [start(a), start(b)];
+    const until = async (check: () => boolean) => {
+      while (!check()) await new Promise((resolve) => setTimeout(resolve, 10));
+    };
+    const v1 = (await pool.snapshot()).version;
+    await until(() => a.versions.length === 1 && b.versions.length === 1);
+    const v2 = (await pool.replace([ANN, BOB])).version;
+    await until(() => a.versions.length === 2 && b.versions.length === 2);
+    a.stop.abort();
+    const v3 = (await pool.replace([BOB])).version;
+    await until(() => b.versions.length === 3);
+    running.push(start(c));
+    await until(() => c.versions.length === 1);
+    expect([a.versions, b.versions, c.versions]).toEqual([[v1, v2], [v1, v2, v3], [v3]]);
+    expect([...new Set(held)]).toEqual(['a', 'b']);
+    b.stop.abort();
+    c.stop.abort();
+    await Promise.all(running);
+    await pool.close();
+    removeTempFolders();
   });
 });
