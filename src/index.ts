@@ -54,4 +54,4 @@ export type { HeadersLike, RequestHeaders } from './http/headers.js';
 export { createPersonasFetchHandler, handlePersonasFetch, toFetchResponse } from './http/fetch.js';
 export type { FetchRequest, PersonasFetchHandler, PersonasFetchOptions } from './http/fetch.js';
 export { OPENAPI_PATH, OPENAPI_POOLS_PATH, openApiDocument } from './http/openapi.js';
-export type { OpenApiOptions } from './http/openapi.js';
+export type { OpenApiOptions, OpenApiServer } from './http/openapi.js';

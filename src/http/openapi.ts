@@ -11,6 +11,14 @@ export const OPENAPI_POOLS_PATH = '/topologies/{id}/personas';
 /** The name of the placeholder security scheme, for the host to replace. */
 const PLACEHOLDER = 'PersonaPoolAuth';
 
+/** A server of the document: where the paths are served. */
+export interface OpenApiServer {
+  /** The base URL, absolute or relative to the document (`/`). */
+  readonly url: string;
+  /** What the server is, for a reader. */
+  readonly description?: string;
+}
+
 /** Options of {@link openApiDocument}. */
 export interface OpenApiOptions {
   /** The JSON Schema of the pool file: `persona-pool/schema.json` (its `items` describe a persona). */
@@ -31,7 +39,7 @@ export interface OpenApiOptions {
    */
   readonly poolsPath?: string | null | undefined;
   /** The document's `servers`. Default `[{ url: '/' }]`: the host that serves the document. */
-  readonly servers?: readonly Readonly<{ url: string; description?: string }>[] | undefined;
+  readonly servers?: readonly OpenApiServer[] | undefined;
 }
 
 const COMPONENTS = {
