@@ -1,4 +1,4 @@
-import type { JsonSchema } from './openapi-schemas.js';
+import type { JsonSchema } from './openapi-persona.js';
 
 type Responses = Record<string, JsonSchema>;
 type Security = readonly Readonly<Record<string, readonly string[]>>[];

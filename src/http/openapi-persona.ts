@@ -1,4 +1,5 @@
-import type { JsonSchema } from './openapi-schemas.js';
+/** A JSON Schema, as an OpenAPI 3.1 document holds it. */
+export type JsonSchema = Readonly<Record<string, unknown>>;
 
 type Properties = Readonly<Record<string, JsonSchema>>;
 

@@ -1,8 +1,7 @@
 import { PERSONA_WARNING_CODES } from '../persona/warnings.js';
-import { requestPersona, responsePersona } from './openapi-persona.js';
+import { requestPersona, responsePersona, type JsonSchema } from './openapi-persona.js';
 
-/** A JSON Schema, as an OpenAPI 3.1 document holds it. */
-export type JsonSchema = Readonly<Record<string, unknown>>;
+export type { JsonSchema } from './openapi-persona.js';
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 const text = { type: 'string' } as const;
