@@ -44,9 +44,8 @@ let folder = '';
 const recipes: RunningRecipe[] = [];
 
 /** Serves the page and dist/ under /persona-pool/ on any origin; every other request goes to the server. */
-async function tab(context: BrowserContext, origin: string, role: string | null, before?: () => void): Promise<Page> {
+async function tab(context: BrowserContext, origin: string, before?: () => void): Promise<Page> {
   const page = await context.newPage();
-  if (role !== null) await page.setCookie({ name: 'demo-role', value: role, url: origin });
   await page.setRequestInterception(true);
   page.on('request', (request) => {
     const path = new URL(request.url()).pathname;
@@ -110,19 +109,30 @@ afterAll(async () => {
   fs.rmSync(folder, { recursive: true, force: true });
 });
 
-/** A documented recipe on a fresh pool file, a pool writing that file from this process, and a fresh browser context. */
+/** A fresh browser context, signed in as `role` (the stand-in's cookie), once, before any tab opens. */
+async function signedIn(origin: string, role: string | null): Promise<BrowserContext> {
+  const context = await browser.createBrowserContext();
+  if (role === null) return context;
+  const page = await context.newPage();
+  await page.setCookie({ name: 'demo-role', value: role, url: origin });
+  await page.close();
+  return context;
+}
+
+/** A documented recipe on a fresh pool file, a pool writing that file from this process, and a context signed in as a viewer. */
 async function start(name: string, scheme: 'http' | 'https') {
   const path = poolFile([ANN]);
   const recipe = await runRecipe(folder, name, documented(name), path);
   recipes.push(recipe);
-  return { origin: `${scheme}://127.0.0.1:${recipe.port}`, context: await browser.createBrowserContext(), pool: new PersonaPool({ path }) };
+  const origin = `${scheme}://127.0.0.1:${recipe.port}`;
+  return { origin, context: await signedIn(origin, 'viewer'), pool: new PersonaPool({ path }) };
 }
 
 describe('followPersonas in Chromium, as docs/http.md shows it', () => {
   it(`${TABS} tabs on the node:http recipe (HTTP/1.1) follow ${CHANGES} changes each over one long poll, and a plain request is answered meanwhile`, async () => {
     const { origin, context, pool } = await start('node-http', 'http');
     const pages: Page[] = [];
-    for (let n = 0; n < TABS; n += 1) pages.push(await tab(context, origin, 'viewer'));
+    for (let n = 0; n < TABS; n += 1) pages.push(await tab(context, origin));
     const first = (await pool.snapshot()).version;
     await allSee(pages, first);
     const versions = await change(pool, pages, CHANGES);
@@ -131,7 +141,7 @@ describe('followPersonas in Chromium, as docs/http.md shows it', () => {
     expect(polling.filter((count) => count > 0)).toHaveLength(1);
     const plain = await Promise.all([plainRequest(pages[0] as Page), plainRequest(pages[TABS - 1] as Page)]);
     expect(plain.map((answer) => answer.status)).toEqual([200, 200]);
-    const ninth = await tab(context, origin, 'viewer');
+    const ninth = await tab(context, origin);
     await allSee([ninth], versions.at(-1) ?? '');
     console.log(`HTTP/1.1, ${TABS} tabs following: plain GET from the leader ${plain[0]?.ms} ms, from a follower ${plain[1]?.ms} ms; long polls per tab ${polling.join(',')}`);
     await context.close();
@@ -141,7 +151,7 @@ describe('followPersonas in Chromium, as docs/http.md shows it', () => {
     const { origin, context, pool } = await start('http2', 'https');
     const noLocks = () => void Reflect.deleteProperty((globalThis as unknown as { Navigator: { prototype: object } }).Navigator.prototype, 'locks');
     const pages: Page[] = [];
-    for (let n = 0; n < TABS; n += 1) pages.push(await tab(context, origin, 'viewer', noLocks));
+    for (let n = 0; n < TABS; n += 1) pages.push(await tab(context, origin, noLocks));
     const first = (await pool.snapshot()).version;
     await allSee(pages, first);
     const versions = await change(pool, pages, 3);
@@ -155,8 +165,9 @@ describe('followPersonas in Chromium, as docs/http.md shows it', () => {
   });
 
   it('rejects in every tab with 401 without the cookie, and 403 for a role that may not read', async () => {
-    const { origin, context } = await start('node-http', 'http');
-    const anonymous = [await tab(context, origin, null), await tab(context, origin, null)];
+    const { origin } = await start('node-http', 'http');
+    const context = await signedIn(origin, null);
+    const anonymous = [await tab(context, origin), await tab(context, origin)];
     const denied = (page: Page) => page.evaluate(() => (globalThis as unknown as { denied: number[] }).denied);
     for (;;) {
       const all = await Promise.all(anonymous.map(denied));
@@ -167,8 +178,8 @@ describe('followPersonas in Chromium, as docs/http.md shows it', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await context.close();
-    const other = await browser.createBrowserContext();
-    const guest = await tab(other, origin, 'guest');
+    const other = await signedIn(origin, 'guest');
+    const guest = await tab(other, origin);
     await guest.waitForFunction(() => (globalThis as unknown as { denied: number[] }).denied.length > 0);
     expect(await denied(guest)).toEqual([403]);
     await other.close();
