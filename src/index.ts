@@ -61,4 +61,4 @@ export type { PoolDescription, PoolsHandler, PoolsHandlerOptions, PoolsRequest }
 export { createPoolsFetchHandler } from './http/pools-fetch.js';
 export type { PoolsFetchHandler, PoolsFetchTarget } from './http/pools-fetch.js';
 export { OPENAPI_PATH, openApiDocument } from './http/openapi.js';
-export type { OpenApiOptions } from './http/openapi.js';
+export type { OpenApiOptions, OpenApiServer } from './http/openapi.js';

@@ -61,6 +61,7 @@ const TYPES = [
   'MemoryStore',
   'MemoryStoreOptions',
   'OpenApiOptions',
+  'OpenApiServer',
   'OptionsInput',
   'ParseOptions',
   'PersonaIssue',
