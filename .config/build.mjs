@@ -96,4 +96,15 @@ await build({
   plugins: [builtinsOnUse],
   define: disagreement === undefined ? { PERSONA_POOL_FAST_PATH_PROVEN: 'true' } : {},
 });
+// persona-pool/browser runs in browsers: one self-contained module, sharing no chunk with node code.
+await build({
+  entryPoints: [`${root}src/browser/index.ts`],
+  outfile: `${dist}browser/index.js`,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
 if (existsSync(`${dist}bin.js`)) chmodSync(`${dist}bin.js`, 0o755);
