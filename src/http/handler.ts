@@ -3,6 +3,7 @@ import { PersonaPoolError } from '../errors.js';
 import { MAX_BODY_BYTES, readJsonBody } from './body.js';
 import { etagOf, headerValue, JSON_TYPE, taggedVersions } from './headers.js';
 import { forgetTurn, readThisTurn } from './read.js';
+import { readBytes, wantsBytes } from './bytes.js';
 import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOf } from './wait.js';
 import type {
   ListPersonasRequest,
@@ -205,6 +206,7 @@ function handle(options: PersonasHandlerOptions, maxWait: number, request: Perso
     const { method } = request;
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
+      if (wantsBytes(request)) return readBytes(options.pool, request, maxWait).catch(failure);
       const answer = readThisTurn(options.pool, request, maxWait);
       return answer instanceof Promise ? answer.catch(failure) : Promise.resolve(answer);
     }

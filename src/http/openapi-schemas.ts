@@ -26,7 +26,7 @@ export function componentSchemas(persona: JsonSchema): Record<string, JsonSchema
   return {
     PersonaPoolPersona: persona,
     PersonaPoolProblem: closed('Why the file on disk is unusable; `personas` is then empty.', {
-      code: { enum: ['INVALID_JSON', 'NOT_A_LIST', 'UNREADABLE', 'TOO_LARGE'] },
+      code: { enum: ['INVALID_JSON', 'NOT_A_LIST', 'UNREADABLE', 'TOO_LARGE', 'CACHED'] },
       message: { ...text, description: 'What is wrong and what to do, for an operator; it names the file.' },
     }),
     PersonaPoolSnapshot: closed('The pool as it is on disk (GET).', {

@@ -8,9 +8,10 @@ export interface PoolProblem {
   /**
    * `INVALID_JSON` (also for empty content), `NOT_A_LIST`, `UNREADABLE` (a permission error, a folder,
    * a named pipe, a socket, a device) or `TOO_LARGE` (over `maxBytes`). Stores report only
-   * `UNREADABLE` and `TOO_LARGE`; the pool finds the other two when it parses.
+   * `UNREADABLE` and `TOO_LARGE`; the pool finds the other two when it parses. `CACHED`: the personas
+   * served are a store's last known good copy (the remote store's `cacheFile`), the live pool unreachable.
    */
-  readonly code: 'INVALID_JSON' | 'NOT_A_LIST' | 'UNREADABLE' | 'TOO_LARGE';
+  readonly code: 'INVALID_JSON' | 'NOT_A_LIST' | 'UNREADABLE' | 'TOO_LARGE' | 'CACHED';
   /** What is wrong and what to do, for an operator; it names the pool's location. */
   readonly message: string;
 }
@@ -59,6 +60,8 @@ export type StoreRead<Tag = unknown> =
       readonly bytes: Uint8Array;
       /** Recognizes this content at the next read. */
       readonly tag: Tag;
+      /** Optional: `CACHED` when the bytes are a last known good copy; the snapshot reports it if the bytes parse. */
+      readonly problem?: PoolProblem;
     }
   | {
       /** Content that cannot be used. */
@@ -147,6 +150,11 @@ export interface StoreWatch {
    * When it can again, the store calls `changed()` (the pool re-reads before trusting it again).
    */
   readonly healthy: boolean;
+  /**
+   * Optional: resolves once the watch vouches (at once when healthy) or its current attempt failed,
+   * within the store's connect timeout; never rejects. A watching pool may await it on a read.
+   */
+  ready?(): Promise<void>;
   /** Stops the watch; idempotent. No listener call follows. */
   close(): void;
 }
