@@ -1,0 +1,48 @@
+// A persona API on 127.0.0.1 for the remote store's tests: createPersonasHandler on node:http, every
+// request as an admin, a GET held by `Prefer: wait` ended when the client goes away.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createPersonasHandler, type PoolAccess } from '../../src/index.js';
+
+/** A running API server. */
+export interface TestApi {
+  /** The personas endpoint. */
+  readonly url: string;
+  /** How many requests it received. */
+  readonly requests: () => number;
+  /** Stops it, ending held requests. */
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Serves `pool` at `http://127.0.0.1:<port>/api/v1/realism/personas`.
+ *
+ * @param pool - The pool to serve.
+ * @returns The server.
+ */
+export async function serveApi(pool: PoolAccess): Promise<TestApi> {
+  const handle = createPersonasHandler({ pool });
+  let count = 0;
+  const server = http.createServer((req, res) => {
+    count++;
+    const aborted = new AbortController();
+    res.on('close', () => aborted.abort());
+    if (!req.url?.startsWith('/api/v1/realism/personas') || req.url !== '/api/v1/realism/personas') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not found"}');
+      return;
+    }
+    void handle({ method: req.method ?? 'GET', user: { role: 'admin' }, rawBody: req, headers: req.headers, signal: aborted.signal }).then(({ status, headers, body }) => {
+      res.writeHead(status, headers).end(body ?? undefined);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api/v1/realism/personas`,
+    requests: () => count,
+    close: () => new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
