@@ -90,7 +90,7 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
       }
       if (answer.status !== 200) throw answerError(this.#http.where, answer, true);
       const version = etagVersion(answer.headers);
-      if (version === write.version) void this.#cache?.save(write.bytes, version);
+      if (version === write.version) await this.#cache?.save(write.bytes, version);
       return { location: this.location, tag: version === write.version ? version : UNTRUSTED };
     }
     throw new PersonaPoolError('CONFLICT', `The persona pool ${this.location} changed during each of ${WRITE_RETRIES + 1} attempts to write it: other writers are busy, try again later`);
@@ -169,7 +169,10 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
       return { kind: 'problem', location, problem: { code: 'UNREADABLE', message: `The persona API ${this.#http.where} cannot serve its pool as bytes${detailOf(answer)}` }, version, tag: version };
     }
     if (answer.status !== 200 && answer.status !== 304) throw answerError(this.#http.where, answer, false);
-    return this.#content(answer, version, maxBytes);
+    const read = this.#content(answer, version, maxBytes);
+    // On disk before the read returns: a worker restarted at once finds the version it served.
+    if (read.kind === 'content') await this.#cache?.save(read.bytes, read.tag);
+    return read;
   }
 
   #content(answer: Answer, version: string | undefined, maxBytes: number): StoreRead<RemoteTag> {
@@ -183,7 +186,6 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
       const message = `The persona pool ${this.location} holds ${answer.bytes.byteLength} bytes, over maxBytes (${maxBytes}): raise maxBytes or replace it`;
       return { kind: 'problem', location: this.location, problem: { code: 'TOO_LARGE', message }, version, tag: version };
     }
-    void this.#cache?.save(answer.bytes, version);
     return { kind: 'content', location: this.location, bytes: answer.bytes, tag: version };
   }
 }
