@@ -18,9 +18,10 @@ export interface TestApi {
  * Serves `pool` at `http://127.0.0.1:<port>/api/v1/realism/personas`.
  *
  * @param pool - The pool to serve.
+ * @param port - The port (default: any free one).
  * @returns The server.
  */
-export async function serveApi(pool: PoolAccess): Promise<TestApi> {
+export async function serveApi(pool: PoolAccess, port = 0): Promise<TestApi> {
   const handle = createPersonasHandler({ pool });
   let count = 0;
   const server = http.createServer((req, res) => {
@@ -35,10 +36,10 @@ export async function serveApi(pool: PoolAccess): Promise<TestApi> {
       res.writeHead(status, headers).end(body ?? undefined);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const { port: bound } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}/api/v1/realism/personas`,
+    url: `http://127.0.0.1:${bound}/api/v1/realism/personas`,
     requests: () => count,
     close: () => new Promise((resolve) => {
       server.closeAllConnections();

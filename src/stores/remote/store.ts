@@ -60,7 +60,7 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
       if (cached === undefined) throw error;
       log('%s: serving the cache file: %s', this.location, error.message);
       if (since === UNTRUSTED) return { kind: 'unchanged' };
-      const message = `The persona pool ${this.location} is unreachable (${error.message}): serving its last known good content, received ${cached.savedAt}`;
+      const message = `${error.message}; meanwhile serving the last known good content of ${this.location}, received ${cached.savedAt}`;
       return { kind: 'content', location: this.location, bytes: cached.bytes, tag: UNTRUSTED, problem: { code: 'CACHED', message } };
     }
   }
