@@ -18,7 +18,9 @@ const POOL_OPTION = '  --pool <path>        Use this pool file instead of the re
 const HELP_OPTION = '  -h, --help           Show this help';
 const STORE_OPTIONS = `  --store <kind>       file (default) or postgres: the pool in PostgreSQL, reached with the
                        libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (or DATABASE_URL)
-  --name <pool>        With --store postgres: the pool's name (e.g. global, topology:7)`;
+  --name <pool>        With --store postgres: the pool's name (e.g. global, topology:7)
+  --url <url>          With --store remote: the personas API endpoint (a token, if any, in
+                       PERSONA_POOL_TOKEN, sent as a Bearer authorization)`;
 
 /** The program's help: `persona-pool --help`. */
 export const PROGRAM_HELP = `Usage: persona-pool <command> [options]
@@ -74,6 +76,7 @@ Options:
   --pool <path>        Accepted for symmetry; validate does not read the pool
   --store <kind>       Accepted for symmetry (file or postgres)
   --name <pool>        Accepted for symmetry
+  --url <url>          Accepted for symmetry
   --strict             Exit 1 if anything is warned about, too
   --json               Print { file, personas, rejected, warnings } as JSON, nothing else
 ${HELP_OPTION}`,

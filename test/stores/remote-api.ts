@@ -19,20 +19,22 @@ export interface TestApi {
  *
  * @param pool - The pool to serve.
  * @param port - The port (default: any free one).
+ * @param token - When given, a request without `authorization: Bearer <token>` is answered 401.
  * @returns The server.
  */
-export async function serveApi(pool: PoolAccess, port = 0): Promise<TestApi> {
+export async function serveApi(pool: PoolAccess, port = 0, token?: string): Promise<TestApi> {
   const handle = createPersonasHandler({ pool });
   let count = 0;
   const server = http.createServer((req, res) => {
     count++;
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
-    if (!req.url?.startsWith('/api/v1/realism/personas') || req.url !== '/api/v1/realism/personas') {
+    if (req.url !== '/api/v1/realism/personas') {
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not found"}');
       return;
     }
-    void handle({ method: req.method ?? 'GET', user: { role: 'admin' }, rawBody: req, headers: req.headers, signal: aborted.signal }).then(({ status, headers, body }) => {
+    const user = token === undefined || req.headers.authorization === `Bearer ${token}` ? { role: 'admin' } : null;
+    void handle({ method: req.method ?? 'GET', user, rawBody: req, headers: req.headers, signal: aborted.signal }).then(({ status, headers, body }) => {
       res.writeHead(status, headers).end(body ?? undefined);
     });
   });
