@@ -16,7 +16,9 @@ export type RemoteTag = string;
 /** A tag no answer carries: the next read asks for the whole content (after the cache was served, or a write the API stored otherwise). */
 const UNTRUSTED = '\0untrusted';
 /** How many times a write re-reads and runs the change again after a 412 before `CONFLICT`. */
-export const WRITE_RETRIES = 8;
+export const WRITE_RETRIES = 10;
+/** The first wait before a retry, in ms; it doubles at each retry (to 1 s), with full jitter, so racing writers spread out. */
+const RETRY_START_MS = 10;
 
 /**
  * A persona pool followed over HTTP, through the API of `createPersonasHandler` (any host serving it):
@@ -67,8 +69,8 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
 
   /**
    * Compare-and-swap: reads the content, calls `change` with it, and PUTs the personas with `If-Match`
-   * its version; on 412 (another writer came first) reads again and calls `change` again, up to
-   * {@link WRITE_RETRIES} times, then `CONFLICT`. The API stores its own serialization of the personas:
+   * its version; on 412 (another writer came first) waits a little (jittered, doubling from 10 ms),
+   * reads again and calls `change` again, up to {@link WRITE_RETRIES} times, then `CONFLICT`. The API stores its own serialization of the personas:
    * what a pool writes comes back byte for byte.
    *
    * @param _since - Unused: every attempt reads the whole content.
@@ -86,6 +88,7 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
       const answer = await this.#http.send({ method: 'PUT', headers: { 'content-type': 'application/json', 'if-match': `"${ifMatch}"` }, body });
       if (answer.status === 412) {
         log('%s: changed during the write (attempt %d), reading again', this.location, attempt + 1);
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, RETRY_START_MS * 2 ** attempt)));
         continue;
       }
       if (answer.status !== 200) throw answerError(this.#http.where, answer, true);
