@@ -1,0 +1,30 @@
+// A worker process for the remote fan-out bench: <count> remote pools in watch mode (each its own
+// store, so its own long poll), spread over the URLs given. Prints "ready" once every watch vouches,
+// then, for each version every pool was told of, one line: { version, told: [ms since the epoch, ...] }.
+// Args: <count> <url> [<url>...].
+import { PersonaPool } from '../../dist/index.js';
+import { remoteStore } from '../../dist/stores/remote/index.js';
+
+const [count, ...urls] = process.argv.slice(2);
+const total = Number(count);
+const told = new Map();
+let ready = false;
+const now = () => performance.timeOrigin + performance.now();
+const stores = [];
+for (let n = 0; n < total; n++) {
+  const store = remoteStore({ url: urls[n % urls.length], waitSeconds: 30, timeoutMs: 60_000 });
+  stores.push(store);
+  const pool = new PersonaPool({ store, watch: true });
+  pool.subscribe((snapshot) => {
+    if (!ready) return;
+    const times = told.get(snapshot.version) ?? [];
+    told.set(snapshot.version, times);
+    times.push(now());
+    if (times.length === total) process.stdout.write(`${JSON.stringify({ version: snapshot.version, told: times })}\n`);
+  });
+}
+for (let n = 0; n < total; n += 50) await Promise.all(stores.slice(n, n + 50).map((store) => store.listen()));
+await new Promise((resolve) => setTimeout(resolve, 500)); // the first versions told before this are not counted
+ready = true;
+process.stdout.write('ready\n');
+setInterval(() => undefined, 1 << 30); // alive until killed, whatever holds the polls
