@@ -1,5 +1,5 @@
 import type { CommandOptions } from './commands.js';
-import type { CliStore } from './store.js';
+import type { PersonaStore } from '../stores/types.js';
 
 /**
  * What is wrong with `--store remote`, if anything.
@@ -19,10 +19,10 @@ export function remoteMisuse({ name, pool, output, url }: Pick<CommandOptions, '
  *
  * @param url - The API's personas endpoint.
  * @param env - The environment.
- * @returns The store.
+ * @returns The store, as `CliStore` (its `setup` does nothing).
  * @throws {PersonaPoolError} `INVALID_OPTION` for a url that is not http(s).
  */
-export async function openRemote(url: string, env: NodeJS.ProcessEnv): Promise<CliStore> {
+export async function openRemote(url: string, env: NodeJS.ProcessEnv): Promise<{ store: PersonaStore; setup: () => Promise<void>; close: () => Promise<void> }> {
   const { remoteStore } = await import('../stores/remote/index.js');
   const token = env.PERSONA_POOL_TOKEN;
   const headers = token === undefined || token === '' ? {} : { authorization: `Bearer ${token}` };
