@@ -73,7 +73,7 @@ describe('remote store: watch mode', () => {
   it('turns unhealthy when the API goes away, ready() never hangs, and recovers with a hint when it is back', async () => {
     const { file, server } = await api();
     await new PersonaPool({ path: file }).replace([persona(1)]);
-    const store = track(remoteStore({ url: server.url, waitSeconds: 5 }));
+    const store = track(remoteStore({ url: server.url }));
     let hints = 0;
     const watch = store.watch({ changed: () => hints++, failed: () => undefined });
     await watch.ready?.();
@@ -83,7 +83,7 @@ describe('remote store: watch mode', () => {
     await watch.ready?.(); // resolves while it backs off
     const before = hints;
     track(await serveApi(new PersonaPool({ path: file }), Number(new URL(server.url).port)));
-    await waitFor(() => watch.healthy && hints > before);
+    await waitFor(() => watch.healthy && hints > before); // within 10 s, though each held poll waits 30 s: a poll after a failure is not held
     watch.close();
     expect(watch.healthy).toBe(false);
   });

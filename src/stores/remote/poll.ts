@@ -13,14 +13,15 @@ export const BACKOFF_CAP_MS = 30_000;
 export const POLL_FLOOR_MS = 1000;
 
 /**
- * The store's one long poll: `HEAD` with `If-None-Match` (the version last seen) and `Prefer: wait=N`,
- * restarted at once after an answer, shared by every watch of the store. It vouches (healthy) from its
+ * The store's one long poll: `HEAD` with `If-None-Match` (the version last seen) and, once it
+ * vouches, `Prefer: wait=N`; restarted at once after an answer, shared by every watch of the store. It vouches (healthy) from its
  * first answer until a poll fails; then it backs off (full jitter, 0.25 s doubling to 30 s) and hints
  * `changed()` once it answers again. A new version hints `changed()` too.
  */
 export class RemotePoll {
   readonly #http: RemoteHttp;
   readonly #waitSeconds: number;
+  readonly #timeoutMs: number;
   readonly #listeners = new Set<StoreWatchListener>();
   #waiters: (() => void)[] = [];
   #controller: AbortController | undefined;
@@ -32,10 +33,12 @@ export class RemotePoll {
   /**
    * @param http - The store's requests.
    * @param waitSeconds - The wait each poll asks for.
+   * @param timeoutMs - The longest {@link RemotePoll.ready} waits.
    */
-  constructor(http: RemoteHttp, waitSeconds: number) {
+  constructor(http: RemoteHttp, waitSeconds: number, timeoutMs: number) {
     this.#http = http;
     this.#waitSeconds = waitSeconds;
+    this.#timeoutMs = timeoutMs;
   }
 
   /** Whether a poll answered and none failed since. */
@@ -56,13 +59,20 @@ export class RemotePoll {
 
   /**
    * Resolves once the poll vouches (at once when healthy) or its current attempt failed (at once
-   * while it backs off); never rejects.
+   * while it backs off), within `timeoutMs`; never rejects.
    *
    * @returns Once ready.
    */
   ready(): Promise<void> {
     if (this.#healthy || !this.#attempting) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.#timeoutMs); // a poll that is not held answers within it, or fails
+      timer.unref();
+      this.#waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /**
@@ -131,10 +141,13 @@ export class RemotePoll {
 
   /** One poll: the version the API answers with, or undefined when it failed. */
   async #poll(signal: AbortSignal): Promise<string | undefined> {
-    const headers: Record<string, string> = { accept: BYTES_TYPE, prefer: `wait=${this.#waitSeconds}` };
+    // Until it vouches, a poll asks to be answered at once: a recovered API is trusted again in one round trip.
+    const holding = this.#healthy && this.#waitSeconds > 0;
+    const headers: Record<string, string> = { accept: BYTES_TYPE };
+    if (holding) headers.prefer = `wait=${this.#waitSeconds}`;
     if (this.#version !== undefined) headers['if-none-match'] = `"${this.#version}"`;
     try {
-      const answer = await this.#http.send({ method: 'HEAD', headers, extraMs: this.#waitSeconds * 1000, signal });
+      const answer = await this.#http.send({ method: 'HEAD', headers, extraMs: holding ? this.#waitSeconds * 1000 : 0, signal });
       const version = etagVersion(answer.headers);
       const ok = answer.status === 200 || answer.status === 204 || answer.status === 409 || (answer.status === 304 && this.#version !== undefined);
       if (ok && version !== undefined) return version;

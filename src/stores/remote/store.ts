@@ -41,7 +41,7 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
     this.#http = new RemoteHttp(options, parsed);
     this.location = `remote:${this.#http.where}`;
     this.#cache = options.cacheFile === undefined ? undefined : new CacheFile(options.cacheFile, this.#http.where);
-    this.#poll = new RemotePoll(this.#http, options.waitSeconds);
+    this.#poll = new RemotePoll(this.#http, options.waitSeconds, options.timeoutMs);
   }
 
   /**
