@@ -2,6 +2,8 @@
 // store, so its own long poll), spread over the URLs given. Prints "ready" once every watch vouches,
 // then, for each version, one line once every pool was told of it (or 10 s after the last one told): { version, told: [ms since the epoch, ...] }.
 // Args: <count> <url> [<url>...].
+import { performance } from 'node:perf_hooks';
+import { setInterval } from 'node:timers';
 import { PersonaPool } from '../../dist/index.js';
 import { remoteStore } from '../../dist/stores/remote/index.js';
 

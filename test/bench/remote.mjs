@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { PersonaPool } from '../../dist/index.js';
 import { remoteStore } from '../../dist/stores/remote/index.js';
