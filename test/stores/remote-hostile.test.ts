@@ -148,6 +148,16 @@ describe('remote store: hostile servers', () => {
     expect(api.seen[0]?.authorization).toBe('Bearer tok-secret'); // the caller's header wins over the URL's credentials
   });
 
+  it('a headers function that throws: STORE_UNAVAILABLE, its message (which may hold a secret) not repeated, nothing sent', async () => {
+    const api = await serve(bytes());
+    const store = remoteStore({ url: api.url, headers: () => Promise.reject(new Error('vault token tok-secret expired')) });
+    const error = await failure(store.read(undefined, { maxBytes: 1e6 }));
+    expect(error).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+    expect(error.message).toMatch(/headers function .* failed \(Error\)/);
+    expect(error.message).not.toContain('tok-secret');
+    expect(api.seen).toHaveLength(0);
+  });
+
   it('a corrupted cache file is ignored with a warning, never served', async () => {
     const cacheFile = join(tempDir(), 'cache.json');
     writeFileSync(cacheFile, '{"format":"persona-pool-remote-cache/1","version":"x"');

@@ -63,8 +63,7 @@ export class RemoteHttp {
    *   endless redirect, an answer over `maxBytes`.
    */
   async send(ask: Ask): Promise<Answer> {
-    const given = this.#options.headers;
-    const extra = typeof given === 'function' ? await given() : given;
+    const extra = await this.#headers();
     const headers: Record<string, string> = { ...extra, ...ask.headers };
     if (this.#basic !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')) headers.authorization = this.#basic;
     const timeout = AbortSignal.timeout(this.#options.timeoutMs + (ask.extraMs ?? 0));
@@ -75,7 +74,7 @@ export class RemoteHttp {
       for (let hop = 0; ; hop++) {
         const response = await this.#options.fetch(url.href, { method: ask.method, headers, body: ask.body ?? null, redirect: 'manual', signal });
         const location = response.status >= 300 && response.status < 400 && response.status !== 304 ? response.headers.get('location') : null;
-        if (location === null) return { status: response.status, headers: response.headers, bytes: await this.#body(response) };
+        if (location === null) return { status: response.status, headers: response.headers, bytes: ask.method === 'HEAD' ? new Uint8Array(0) : await this.#body(response) };
         await response.body?.cancel().catch(() => undefined);
         const next = new URL(location, url);
         if (next.origin !== url.origin) throw new Refused('STORE_UNAVAILABLE', `The persona API ${this.where} redirected to another origin (${next.origin}): not followed, so that the credentials stay with the API; point url at the API itself`);
@@ -85,6 +84,18 @@ export class RemoteHttp {
     } catch (error) {
       if (error instanceof PersonaPoolError) throw error;
       throw this.#unreachable(error, timeout.aborted);
+    }
+  }
+
+  /** The caller's headers: the object, or what the function gives (a failure is `STORE_UNAVAILABLE`, its message not repeated). */
+  async #headers(): Promise<Readonly<Record<string, string>>> {
+    const given = this.#options.headers;
+    if (typeof given !== 'function') return given;
+    try {
+      return await given();
+    } catch (error) {
+      const name = error instanceof Error ? error.name : typeof error;
+      throw new PersonaPoolError('STORE_UNAVAILABLE', `The headers function given to the remote store of ${this.where} failed (${name}): nothing was sent; check it`);
     }
   }
 
