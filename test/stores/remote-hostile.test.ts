@@ -158,6 +158,18 @@ describe('remote store: hostile servers', () => {
     expect(api.seen).toHaveLength(0);
   });
 
+  it('history: the API\'s list where it has one; none, logged, from an API without history', async () => {
+    const entry = { version: 'v1', savedAt: '2026-01-01T00:00:00.000Z', count: 2 };
+    const api = await serve((req, res) => {
+      if (req.url?.endsWith('/history')) return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ history: [entry, { version: 5 }] }));
+      bytes()(req, res);
+    });
+    expect(await remoteStore({ url: api.url }).history()).toEqual([entry]);
+    api.set((_req, res) => void res.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not found"}'));
+    const lines = await debugLines('persona-pool:remote', async () => expect(await remoteStore({ url: api.url }).history()).toEqual([]));
+    expect(lines.join('\n')).toMatch(/does not list history \(404\)/);
+  });
+
   it('a corrupted cache file is ignored with a warning, never served', async () => {
     const cacheFile = join(tempDir(), 'cache.json');
     writeFileSync(cacheFile, '{"format":"persona-pool-remote-cache/1","version":"x"');

@@ -108,6 +108,7 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
   async history(): Promise<readonly HistoryEntry[]> {
     try {
       const answer = await this.#http.send({ method: 'GET', suffix: '/history', headers: { accept: 'application/json' } });
+      if (answer.status === 404 || answer.status === 405) throw new Error(`the API does not list history (${answer.status}): restore on its host`);
       if (answer.status !== 200) throw answerError(this.#http.where, answer, false);
       const { history } = JSON.parse(Buffer.from(answer.bytes).toString('utf8')) as { history?: unknown };
       if (!Array.isArray(history)) throw new Error('no history list in its answer');
