@@ -81,7 +81,7 @@ const builtinsOnUse = {
 };
 const { build } = await import('esbuild');
 await build({
-  entryPoints: ['index', 'stores/postgres/index', 'bin'].map((entry) => `${root}src/${entry}.ts`),
+  entryPoints: ['index', 'stores/postgres/index', 'stores/remote/index', 'bin'].map((entry) => `${root}src/${entry}.ts`),
   outbase: `${root}src`,
   outdir: dist,
   chunkNames: 'chunks/[name]-[hash]',
