@@ -186,9 +186,9 @@ export function testStore(name: string, make: () => StoreUnderTest | Promise<Sto
       await writes;
     });
 
-    it('keeps what each write replaced: history newest first with counts, readVersion gives its bytes, restore writes it back', async () => {
+    it('keeps what each write replaced: history newest first with counts, readVersion gives its bytes, restore writes it back', async (ctx) => {
       const { store, history: listsHistory } = await fresh();
-      if (listsHistory === false) return void expect(await store.history()).toEqual([]);
+      if (listsHistory === false) return ctx.skip();
       const pool = new PersonaPool({ store });
       const first = await pool.replace(personas(1, 'one'));
       const second = await pool.replace(personas(2, 'two'));
@@ -202,8 +202,9 @@ export function testStore(name: string, make: () => StoreUnderTest | Promise<Sto
       expect((await pool.snapshot()).version).toBe(first.version);
     });
 
-    it('keeps who replaced each version (the by of replace, update and restore); absent when a write names no one', async () => {
-      const { store } = await fresh();
+    it('keeps who replaced each version (the by of replace, update and restore); absent when a write names no one', async (ctx) => {
+      const { store, history: listsHistory } = await fresh();
+      if (listsHistory === false) return ctx.skip();
       const pool = new PersonaPool({ store });
       const first = await pool.replace(personas(1, 'one'));
       const second = await pool.replace(personas(2, 'two'), { by: 'ann@corp.example' });
@@ -221,9 +222,9 @@ export function testStore(name: string, make: () => StoreUnderTest | Promise<Sto
       await expect(pool.replace(personas(1, 'x'), { by: 'x'.repeat(65) })).rejects.toSatisfy((error) => isPersonaPoolError(error, 'INVALID_OPTION'));
     });
 
-    it('keeps at most historyLimit versions', async () => {
+    it('keeps at most historyLimit versions', async (ctx) => {
       const { store, history: listsHistory } = await fresh();
-      if (listsHistory === false) return;
+      if (listsHistory === false) return ctx.skip();
       const pool = new PersonaPool({ store, historyLimit: 1 });
       for (let n = 1; n <= 4; n++) await pool.replace(personas(n, `n${n}`));
       expect(await pool.history()).toHaveLength(1);
