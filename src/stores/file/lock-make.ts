@@ -121,8 +121,8 @@ export function removeOwned(path: string, staging: string): void {
 
 /**
  * Takes the lock folder `lockPath` as `mkdir` would (what proper-lockfile's `mkdir` does through our
- * `fs`), but never without its owner file (see {@link makeOwned}). Then clears a takeover folder a
- * killed waiter left.
+ * `fs`), but never without its owner file (see {@link makeOwned}). Then clears the takeover folder
+ * a killed waiter left.
  *
  * @param lockPath - The lock folder.
  * @throws An `EEXIST` error when the lock is held; the file system's error otherwise (`ENOENT` when the pool's folder is missing).
@@ -131,10 +131,9 @@ export function makeLock(lockPath: string): void {
   makeOwned(lockPath, stagingOf(lockPath));
   const takeover = `${lockPath}.takeover`;
   try {
-    const stats = fs.statSync(takeover, { throwIfNoEntry: false });
-    if (stats && stats.mtimeMs < Date.now() - LEFTOVER_MS) removeOwned(takeover, stagingOf(lockPath));
+    if (fs.statSync(takeover, { throwIfNoEntry: false }) !== undefined) clearDeadTakeover(takeover, lockPath);
   } catch (error) {
-    log('cannot clear the takeover folder of %s: %O', lockPath, error);
+    log('cannot clear the takeover folder of %s: %O', lockPath, error); // the lock is held: never thrown
   }
 }
 
