@@ -165,5 +165,6 @@ describe('the proper-lockfile options we rely on', () => {
       }
     });
     await held.release();
+    expect(fs.readdirSync(dir)).toEqual([]); // nor a staging folder left by the release of a lock that is gone
   });
 });

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import createDebug from 'debug';
-import { isGone, OWNER_FILE, ownerText, readOwner, thisProcess, type LockOwner } from './lock-owner.js';
+import { isGone, OWNER_FILE, ownerText, readOwner, thisProcess } from './lock-owner.js';
 
 // A lock is never visible without its owner: it is made, owner file inside, under a temporary name in
 // `<lock>.new/`, then renamed into place; it is removed by renaming it back there first. A writer
@@ -19,9 +19,13 @@ const ATTEMPTS = 20;
 /** The folder where locks are made before they are renamed into place, and put before they are removed. */
 export const stagingOf = (lockPath: string): string => `${lockPath}.new`;
 
-/** A short tag of a host and pid namespace, for the names of temporary folders. */
-function hostTag(owner: LockOwner): string {
-  return createHash('sha256').update(`${owner.hostname}\0${owner.pidNamespace ?? ''}`).digest('hex').slice(0, 12);
+let tag: string | undefined;
+
+/** A short tag of this host and pid namespace, for the names of temporary folders. */
+function hostTag(): string {
+  const { hostname, pidNamespace } = thisProcess();
+  tag ??= createHash('sha256').update(`${hostname}\0${pidNamespace ?? ''}`).digest('hex').slice(0, 12);
+  return tag;
 }
 
 let made = 0;
@@ -34,12 +38,13 @@ function held(path: string): NodeJS.ErrnoException {
 
 /**
  * Runs `step` on a fresh name `<staging>/<pid>.<host tag>.<n>`, making the staging folder first and
- * again if another writer removed it meanwhile.
+ * again if another writer removed it meanwhile: `ENOENT` from `step`, unless `missing()` says that
+ * the source of `step` is what is missing.
  */
-function inStaging(staging: string, step: (temp: string) => void): string {
+function inStaging(staging: string, step: (temp: string) => void, missing: () => boolean = () => false): string {
   const me = thisProcess();
   for (let attempt = 1; ; attempt++) {
-    const temp = join(staging, `${me.pid}.${hostTag(me)}.${made++}`);
+    const temp = join(staging, `${me.pid}.${hostTag()}.${made++}`);
     try {
       fs.mkdirSync(staging);
     } catch (error) {
@@ -49,16 +54,19 @@ function inStaging(staging: string, step: (temp: string) => void): string {
       step(temp);
       return temp;
     } catch (error) {
-      if (codeOf(error) !== 'ENOENT' || attempt >= ATTEMPTS || fs.statSync(staging, { throwIfNoEntry: false })) throw error;
+      if (codeOf(error) !== 'ENOENT' || attempt >= ATTEMPTS || missing()) {
+        tidy(staging);
+        throw error;
+      }
     }
   }
 }
 
 /** Whether a temporary folder is a leftover: a gone process's of this host, or older than {@link LEFTOVER_MS}. */
 function isLeftover(staging: string, name: string): boolean {
-  const [pid, tag] = name.split('.');
+  const [pid, tagged] = name.split('.');
   const me = thisProcess();
-  if (tag === hostTag(me) && Number(pid) > 0 && isGone({ ...me, pid: Number(pid) })) return true;
+  if (tagged === hostTag() && Number(pid) > 0 && isGone({ ...me, pid: Number(pid) })) return true;
   const stats = fs.statSync(join(staging, name), { throwIfNoEntry: false });
   return stats !== undefined && stats.mtimeMs < Date.now() - LEFTOVER_MS;
 }
@@ -114,7 +122,7 @@ export function makeOwned(path: string, staging: string): void {
  * @throws The file system's error (`ENOENT` when there is no such folder).
  */
 export function removeOwned(path: string, staging: string): void {
-  const aside = inStaging(staging, (name) => fs.renameSync(path, name));
+  const aside = inStaging(staging, (name) => fs.renameSync(path, name), () => fs.lstatSync(path, { throwIfNoEntry: false }) === undefined);
   fs.rmSync(aside, { recursive: true, force: true });
   tidy(staging);
 }
