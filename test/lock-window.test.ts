@@ -13,6 +13,7 @@ import { OWNER_FILE, readOwner, thisProcess } from '../src/stores/file/lock-owne
 import { FIXTURES, outcome, runNode, tempDir, waitFor } from './helpers.js';
 
 const KILLER = join(FIXTURES, 'lock-killer.mjs');
+const CHURN = join(FIXTURES, 'lock-churn.mjs');
 /** A stall on a lock left behind would fail the next write with LOCKED: it may wait 3 s, the lock goes stale after 30 s. */
 const NEXT = { lockStaleMs: 30_000, lockWaitMs: 3_000 } as const;
 const KILLS = 50;
@@ -91,6 +92,18 @@ describe('a writer killed with SIGKILL at any step of its lock', () => {
 });
 
 describe('making a lock', () => {
+  it(
+    'in 4 processes, 40 times each: exactly one holds it at a time, every one gets it, nothing is left',
+    async () => {
+      const dir = tempDir();
+      const file = join(dir, 'personas.json');
+      const results = await Promise.all([0, 1, 2, 3].map(() => runNode(CHURN, [file, join(dir, 'holder'), '40'])));
+      for (const result of results) expect(result).toMatchObject({ code: 0, stdout: '{"overlaps":0}' });
+      expect(fs.readdirSync(dir)).toEqual([]);
+    },
+    120_000,
+  );
+
   it('never replaces a folder that is there, even an empty one (a lock not made by persona-pool)', () => {
     const dir = tempDir();
     const lock = join(dir, 'personas.json.lock');
