@@ -92,6 +92,7 @@ function tidy(staging: string): void {
 /**
  * Makes the folder `path` with this process's owner file inside, atomically: under a temporary name
  * in `staging`, then renamed into place. Never replaces a folder that is there, even an empty one.
+ * `staging` stays until {@link removeOwned} removes `path` (one `mkdir` and `rmdir` fewer per write).
  *
  * @param path - The folder: a lock, or a lock's takeover folder.
  * @param staging - Where it is made first.
@@ -110,7 +111,17 @@ export function makeOwned(path: string, staging: string): void {
     const code = codeOf(error);
     throw code === 'ENOTEMPTY' || code === 'EEXIST' ? held(path) : error;
   }
-  tidy(staging);
+  // The staging folder stays while `path` is held: its removal (removeOwned) tidies it.
+}
+
+/** Deletes a folder made by {@link makeOwned}: its owner file, then it (anything else in it too, if need be). */
+function deleteFolder(folder: string): void {
+  try {
+    fs.unlinkSync(join(folder, OWNER_FILE));
+    fs.rmdirSync(folder);
+  } catch {
+    fs.rmSync(folder, { recursive: true, force: true }); // no owner file, or more than it
+  }
 }
 
 /**
@@ -123,8 +134,18 @@ export function makeOwned(path: string, staging: string): void {
  */
 export function removeOwned(path: string, staging: string): void {
   const aside = inStaging(staging, (name) => fs.renameSync(path, name), () => fs.lstatSync(path, { throwIfNoEntry: false }) === undefined);
-  fs.rmSync(aside, { recursive: true, force: true });
+  deleteFolder(aside);
   tidy(staging);
+}
+
+/**
+ * Removes the staging folder of a lock if nothing but leftovers is in it: after a release that did
+ * not remove the lock (it was lost meanwhile).
+ *
+ * @param lockPath - The lock folder.
+ */
+export function tidyStaging(lockPath: string): void {
+  tidy(stagingOf(lockPath));
 }
 
 /**

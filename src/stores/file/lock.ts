@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
 import type Lockfile from 'proper-lockfile';
-import { makeLock, removeLockFolder } from './lock-make.js';
+import { makeLock, removeLockFolder, tidyStaging } from './lock-make.js';
 import { removeDeadOwnersLock } from './lock-takeover.js';
 
 const log = createDebug('persona-pool:lock');
@@ -123,7 +123,10 @@ export async function acquireLock(target: string, options: LockOptions): Promise
         if (compromise) throw compromise;
       };
       let released: Promise<void> | undefined;
-      const releaseOnce = () => (released ??= release().catch((error: unknown) => log('release %s: %O', lockPath, error)));
+      const releaseOnce = () =>
+        (released ??= release()
+          .catch((error: unknown) => log('release %s: %O', lockPath, error))
+          .finally(() => tidyStaging(lockPath)));
       return { assertHeld, release: releaseOnce };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
