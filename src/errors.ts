@@ -52,10 +52,20 @@ export const ERROR_STATUS = {
   WRITE_FAILED: 500,
   /** `restore()` of a version the pool's history does not keep. */
   UNKNOWN_VERSION: 404,
+  /** A named pool the host's `resolve` does not know (`createPoolsHandler`). */
+  UNKNOWN_POOL: 404,
+  /** A named pool's id that the host's `resolve` refused (it threw an error other than a `PersonaPoolError`). */
+  INVALID_POOL_ID: 400,
+  /** `restore()` of a version the history keeps but that cannot be read (permissions, not a file, too large). */
+  VERSION_UNREADABLE: 500,
   /** A malformed option: a programming or configuration error. */
   INVALID_OPTION: 500,
   /** `loadSync()`/`snapshotSync()` on a store that cannot read synchronously (and no watch vouching for a snapshot held): use `load()`/`snapshot()`. */
   SYNC_UNSUPPORTED: 500,
+  /** A store broke the `PersonaStore` contract (a bug of that store, found by the pool); nothing was written. */
+  STORE_CONTRACT: 500,
+  /** `resolvePath()` of a pool whose store is not a file store: use `location`. */
+  NOT_A_FILE_POOL: 500,
   /** The store cannot be reached (a database down, a refused login, a lost connection); nothing was read or written. Its message never holds a secret. */
   STORE_UNAVAILABLE: 503,
 } as const satisfies Record<string, number>;
@@ -83,7 +93,7 @@ export type PersonaPoolErrorCode = keyof typeof ERROR_STATUS;
 export class PersonaPoolError extends Error {
   /** Stable machine-readable code. */
   readonly code: PersonaPoolErrorCode;
-  /** HTTP-style status: the code's in {@link ERROR_STATUS}, unless the thrower gave another. */
+  /** HTTP-style status: the code's default (see {@link PersonaPoolErrorCode}), unless the thrower gave another. */
   readonly status: number;
   /** The entries that failed validation, where the error is about entries. */
   readonly rejected: readonly RejectedPersona[] | undefined;

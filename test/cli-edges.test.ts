@@ -101,7 +101,7 @@ describe('show on a pool that is no file', () => {
     const io = { stdout: { write: (text: string) => (stdout += text) }, stderr: { write: () => true }, env: {}, isTTY: false };
     const store = memoryStore();
     expect(await showPool({ options: {}, io, out: outputFor(io), store })).toBe(0);
-    expect(stdout).toBe(`Pool: ${new PersonaPool({ store }).resolvePath()}\nPersonas:  0 (nothing imported yet)\n`);
+    expect(stdout).toBe(`Pool: ${new PersonaPool({ store }).location}\nPersonas:  0 (nothing imported yet)\n`);
   });
 });
 

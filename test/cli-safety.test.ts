@@ -2,6 +2,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
+import { userInfo } from 'node:os';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
@@ -63,11 +64,12 @@ describe.each([
         `Pool file: ${box.pool}`,
         'Versions kept: 2',
         '',
-        `VERSION${' '.repeat(22)}SAVED AT${' '.repeat(18)}PERSONAS`,
-        ...history.map(({ version, savedAt, count }) => `${version}  ${savedAt}  ${count}`),
+        `VERSION${' '.repeat(22)}SAVED AT${' '.repeat(18)}PERSONAS  REPLACED BY`,
+        ...history.map(({ version, savedAt, count }) => `${version}  ${savedAt}  ${count}${' '.repeat(9)}cli:${userInfo().username}`),
         '',
       ]);
       expect(history.map((entry) => entry.count)).toEqual([3, 1]);
+      expect(history.map((entry) => entry.by)).toEqual([`cli:${userInfo().username}`, `cli:${userInfo().username}`]);
     });
 
     it('--json prints { path, versions }, and --pool chooses the pool', async () => {

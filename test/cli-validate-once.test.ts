@@ -1,5 +1,6 @@
-// `persona-pool import` validates each entry of the file once: to report on it, and PersonaPool.replace
-// takes that validation instead of making its own. A counter around inspectPersonas proves it.
+// `persona-pool import` validates the file to report on it, and PersonaPool.replace validates what it
+// writes: no hidden channel carries the first validation to the second (issue 22). A counter around
+// inspectPersonas proves how often each runs.
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as Parse from '../src/persona/parse.js';
@@ -32,10 +33,10 @@ afterEach(() => {
 });
 
 describe('import', () => {
-  it('validates each entry once, with the same report and the same pool as before', async () => {
+  it('validates in the command and again in the pool, with the same report and the same pool as before', async () => {
     const entries = [SAMPLE[0], BAD_EMAIL, SAMPLE[1], SAMPLE[2]];
     const result = await runMain(['import', box.file('mixed.json', entries)], box.env);
-    expect(validated).toEqual({ calls: 1, entries: 4 });
+    expect(validated).toEqual({ calls: 2, entries: 8 });
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(`Imported 3 personas to ${box.pool}\n`);
     expect(result.stderr).toContain('Warning: 1 of 4 entries in');
@@ -44,11 +45,11 @@ describe('import', () => {
     expect((await new PersonaPool({ path: box.pool }).load()).map((entry) => entry.name)).toEqual(['Ann Lee', 'Bruno Costa', 'Chen Wei']);
   });
 
-  it('validates once per command: validate, then import, of the same file', async () => {
+  it('validate validates once; import twice (its report, then the pool)', async () => {
     const file = box.file('personas.json', SAMPLE);
     expect((await runMain(['validate', file], box.env)).code).toBe(0);
     expect((await runMain(['import', file], box.env)).code).toBe(0);
-    expect(validated).toEqual({ calls: 2, entries: 6 });
+    expect(validated).toEqual({ calls: 3, entries: 9 });
   });
 });
 

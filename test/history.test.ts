@@ -237,12 +237,13 @@ describe('restore()', () => {
     expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toHaveLength(2);
   });
 
-  it('gives UNKNOWN_VERSION when the history folder or the kept file cannot be read', async () => {
+  it('gives VERSION_UNREADABLE (500) when the kept file is not a file, UNKNOWN_VERSION when the history folder is not a folder', async () => {
     const [first] = await writeAll([list(1), list(2)]);
     const unreadable = join(folder(), String(kept()[0]));
     fs.rmSync(unreadable);
     fs.mkdirSync(unreadable);
     let error = await failure(pool.restore(String(first?.version)));
+    expect([error.code, error.status]).toEqual(['VERSION_UNREADABLE', 500]);
     expect(error.message).toContain(`its file ${unreadable} cannot be read (not-a-file)`);
     fs.rmSync(folder(), { recursive: true });
     fs.writeFileSync(folder(), 'a file in the way');

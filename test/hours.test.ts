@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearTimeZoneCache, inActiveHours, inWorkHours, isPersonaPoolError, loginFor, parsePersonas } from '../src/index.js';
+import { inActiveHours, inWorkHours, isPersonaPoolError, loginFor, parsePersonas } from '../src/index.js';
+import { clearTimeZoneCache } from '../src/persona/hours.js';
 
 /** A local wall-clock time on 1 January 2026, whatever the process's time zone. */
 const at = (hours: number, minutes = 0) => new Date(2026, 0, 1, hours, minutes);

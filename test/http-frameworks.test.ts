@@ -1,4 +1,4 @@
-// The recipes of docs/http.md — node:http, Express 5, Fastify 5, Hono 4, a fetch server — run exactly as documented, as
+// The recipes of docs/recipes.md — node:http, Express 5, Fastify 5, Hono 4, a fetch server — run exactly as documented, as
 // child processes on 127.0.0.1 (see http-recipes.ts), with the documented stand-in authentication (the
 // role in x-demo-role). Each expectation is written once and checked against every recipe: the same
 // request gets the same status and the same detail from all five. After the hostile requests, each test

@@ -1,4 +1,4 @@
-// The recipes of docs/http.md as child processes: each code block marked `<!-- recipe: NAME -->` is
+// The recipes of docs/recipes.md (or docs/http.md) as child processes: each code block marked `<!-- recipe: NAME -->` is
 // extracted from the Markdown as it is, written as an .mjs module into a temp folder whose node_modules
 // points `persona-pool` at this repository (its built dist/), and run with PORT=0 and
 // DECNET_REALISM_PERSONAS. Plus a raw HTTP/1.1 client, for requests fetch will not send.
@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { tempDir } from './helpers.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DOC = join(ROOT, 'docs', 'http.md');
+/** The pages holding recipes: docs/recipes.md, and docs/http.md for any recipe kept there. */
+const DOCS = [join(ROOT, 'docs', 'recipes.md'), join(ROOT, 'docs', 'http.md')];
 /** The packages the recipes import, linked from this repository's node_modules. */
 const PACKAGES = ['express', 'fastify', 'hono', '@hono'];
 /** The line of every recipe that the documented variants replace. */
@@ -31,14 +32,17 @@ export function withVariant(code: string, variant: string): string {
   return code.replace(line, fetchStyle ? replacement.replace('createPersonasHandler(', 'createPersonasFetchHandler(') : replacement);
 }
 
-/** The code of the block marked `<!-- KIND: NAME -->` in docs/http.md, exactly as shown. */
+/** The code of the block marked `<!-- KIND: NAME -->` in docs/recipes.md or docs/http.md, exactly as shown. */
 export function documented(name: string, kind = 'recipe'): string {
-  const text = fs.readFileSync(DOC, 'utf8');
   const marker = `<!-- ${kind}: ${name} -->\n\`\`\`js\n`;
-  const start = text.indexOf(marker);
-  if (start === -1) throw new Error(`docs/http.md has no block marked <!-- ${kind}: ${name} -->`);
-  const from = start + marker.length;
-  return text.slice(from, text.indexOf('\n```', from) + 1);
+  for (const doc of DOCS) {
+    const text = fs.readFileSync(doc, 'utf8');
+    const start = text.indexOf(marker);
+    if (start === -1) continue;
+    const from = start + marker.length;
+    return text.slice(from, text.indexOf('\n```', from) + 1);
+  }
+  throw new Error(`docs/recipes.md has no block marked <!-- ${kind}: ${name} -->`);
 }
 
 /**

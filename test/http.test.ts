@@ -3,20 +3,9 @@ import { Readable } from 'node:stream';
 import { format } from 'node:util';
 import createDebug from 'debug';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  createPersonasHandler,
-  ERROR_STATUS,
-  errorResponse,
-  HANDLER_DEFAULTS,
-  handlePersonasRequest,
-  listPersonas,
-  PersonaPool,
-  replacePersonas,
-  type PersonasRequest,
-  type PersonasResponse,
-  type PoolAccess,
-  type PoolSnapshot,
-} from '../src/index.js';
+import { createPersonasHandler, errorResponse, handlePersonasRequest, listPersonas, PersonaPool, replacePersonas, type PersonasRequest, type PersonasResponse, type PoolAccess, type PoolSnapshot } from '../src/index.js';
+import { ERROR_STATUS } from '../src/errors.js';
+import { HANDLER_DEFAULTS } from '../src/http/handler.js';
 import { ADMIN, ANN, BOB, blockedPoolFile, INVALID, onDisk, poolAt, poolFile, removeTempFolders, VIEWER } from './http-fixtures.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -137,6 +126,39 @@ describe('GET and HEAD', () => {
     expect(sameTurn).toBe(true);
     expect(counts).toEqual([1, 2, 1, 2]);
     expect(spies.map((spy) => spy.mock.calls.length)).toEqual([1, 1]);
+  });
+
+  it('shares nothing between two handlers of one pool: each takes its own snapshot per turn, and a PUT through one leaves the other as it was', async () => {
+    let version = '1';
+    const pool: PoolAccess = {
+      snapshot: vi.fn(() => Promise.resolve({ path: '/p', personas: [], version, problem: null })),
+      replace: () => ((version = '2'), Promise.resolve({ path: '/p', personas: [], rejected: [], warnings: [], version })),
+    };
+    const [one, two] = [createPersonasHandler({ pool }), createPersonasHandler({ pool })];
+    const etag = async (handle: typeof one, method = 'GET') => (await handle({ method, user: ADMIN, body: { personas: [] } })).headers.etag;
+    let sameTurn = true;
+    setImmediate(() => (sameTurn = false));
+    expect([await etag(one), await etag(two), await etag(one), await etag(two)]).toEqual(['"1"', '"1"', '"1"', '"1"']);
+    expect(pool.snapshot).toHaveBeenCalledTimes(2); // one per handler; module state would have made it one
+    expect(await etag(one, 'PUT')).toBe('"2"');
+    // The PUT ended the turn's snapshot of its own handler only: the other still answers from its own.
+    expect([await etag(one), await etag(two)]).toEqual(['"2"', '"1"']);
+    expect(sameTurn).toBe(true);
+    expect(pool.snapshot).toHaveBeenCalledTimes(3);
+  });
+
+  it('one-shot form: the calls on one pool share its turn and its serialized body, as one handler does', async () => {
+    const pool = poolAt(poolFile([ANN, BOB]));
+    await pool.snapshot();
+    await new Promise((resolve) => setImmediate(resolve));
+    const snapshot = vi.spyOn(pool, 'snapshot');
+    const [first, second] = await Promise.all([1, 2].map(() => handlePersonasRequest({ pool, method: 'GET', user: VIEWER })));
+    expect(snapshot).toHaveBeenCalledTimes(1);
+    expect(second?.body).toBe(first?.body);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = await handlePersonasRequest({ pool, method: 'GET', user: VIEWER });
+    expect(snapshot).toHaveBeenCalledTimes(2);
+    expect(later.body).toBe(first?.body); // the pool unchanged: the same snapshot, serialized once
   });
 
   it('takes a new snapshot after a PUT, even within the same turn', async () => {

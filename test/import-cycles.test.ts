@@ -39,7 +39,7 @@ export function findCycle(graph: ReadonlyMap<string, readonly string[]>): string
   return undefined;
 }
 
-/** Every module of src/ (paths relative to it, such as `http/read.ts`) and the modules it imports. */
+/** Every module of src/ (paths relative to it, such as `http/coalesced-get.ts`) and the modules it imports. */
 function sourceGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   const files = fs.readdirSync(SRC, { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts'));
@@ -74,9 +74,17 @@ describe('import cycles', () => {
 
   it('sees the modules of src/ and what they import', () => {
     const graph = sourceGraph();
-    expect(graph.get('http/handler.ts')).toEqual(expect.arrayContaining(['http/read.ts', 'http/types.ts', 'errors.ts']));
-    expect(graph.get('http/read.ts')).toContain('http/types.ts');
+    expect(graph.get('http/handler.ts')).toEqual(expect.arrayContaining(['http/coalesced-get.ts', 'http/types.ts', 'errors.ts']));
+    expect(graph.get('http/coalesced-get.ts')).toContain('http/types.ts');
     for (const imports of graph.values()) for (const module of imports) expect(graph.has(module)).toBe(true);
+  });
+
+  it('proves the pool file-free: no module of src/pool/ reaches src/stores/file/, even through others', () => {
+    const graph = sourceGraph();
+    const reached = new Set([...graph.keys()].filter((file) => file.startsWith('pool/')));
+    for (const file of reached) for (const module of graph.get(file) ?? []) reached.add(module);
+    expect(reached.size).toBeGreaterThan(5);
+    expect([...reached].filter((file) => file.startsWith('stores/') && file !== 'stores/types.ts')).toEqual([]);
   });
 
   it('finds none in src/', () => {
@@ -94,6 +102,7 @@ describe('import cycles', () => {
     forbid(under('persona'), any(under('pool'), under('stores'), under('http'), under('cli')), 'persona is the bottom layer');
     forbid(under('stores'), any(under('pool'), under('http'), under('cli')), 'stores know nothing of the pool');
     forbid(under('pool'), any(under('http'), under('cli')), 'the pool knows nothing of http or cli');
+    forbid(under('pool'), any(under('stores/file'), under('stores/memory'), under('stores/postgres')), 'the pool knows no kind of store, only stores/types.ts');
     expect(breaks).toEqual([]);
     const reached = new Set(['index.ts']);
     for (const file of reached) for (const module of graph.get(file) ?? []) reached.add(module);

@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as v from 'valibot';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EmailPersonaSchema, parsePersonas, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from '../src/index.js';
+import { EmailPersonaSchema, parsePersonas, REPLY_LATENCIES, TONES } from '../src/index.js';
+import { PERSONA_FIELDS } from '../src/persona/schema.js';
 
 type JsonSchema = Record<string, unknown>;
 

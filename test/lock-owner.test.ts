@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PersonaPool } from '../src/index.js';
+import { fileStore, PersonaPool } from '../src/index.js';
 import { acquireLock } from '../src/stores/file/lock.js';
 import { makeLock } from '../src/stores/file/lock-make.js';
 import { OWNER_FILE, readOwner, thisProcess } from '../src/stores/file/lock-owner.js';
@@ -53,7 +53,7 @@ describe('the owner file', () => {
     fs.writeFileSync(join(lock, `${OWNER_FILE}.12345.tmp`), '{"pid": 1');
     const past = new Date(Date.now() - 60_000);
     fs.utimesSync(lock, past, past); // writing into the folder made it fresh again
-    const pool = new PersonaPool({ path: file, lockStaleMs: 10_000, lockWaitMs: 1_000 });
+    const pool = new PersonaPool({ store: fileStore({ path: file, lockStaleMs: 10_000, lockWaitMs: 1_000 }) });
     expect((await pool.replace([persona(1)])).personas).toHaveLength(1);
     expect(entriesBut(dir, 'personas.json.history')).toEqual(['personas.json']);
   });
@@ -106,7 +106,7 @@ describe('a writer killed with SIGKILL while holding the lock', () => {
       // The lock is still there, fresh: the staleness rule would wait 60 s for it.
       expect(readOwner(lock)?.pid).toBe(child.pid);
       expect(Date.now() - fs.statSync(lock).mtimeMs).toBeLessThan(SLOW.lockStaleMs - 20_000);
-      const pool = new PersonaPool({ path: file, ...SLOW });
+      const pool = new PersonaPool({ store: fileStore({ path: file, ...SLOW }) });
       expect((await pool.replace([persona(1)])).personas).toHaveLength(1);
       expect(entriesBut(dir, 'personas.json.history')).toEqual(['personas.json']);
     },
@@ -123,7 +123,7 @@ describe('a writer killed with SIGKILL while holding the lock', () => {
         await waitFor(() => fs.existsSync(join(`${file}.lock`, OWNER_FILE)));
         child.kill('SIGKILL');
         await new Promise((resolve) => child.once('close', resolve));
-        const pool = new PersonaPool({ path: file, ...SLOW });
+        const pool = new PersonaPool({ store: fileStore({ path: file, ...SLOW }) });
         expect((await pool.replace([persona(round)])).personas).toHaveLength(1);
       }
       expect(entriesBut(dir, 'personas.json.history')).toEqual(['personas.json']);
@@ -151,7 +151,7 @@ describe('locks that are not taken over at once', () => {
     const { file, lock } = setup();
     const planted = owner(await deadPid());
     plantLock(lock, planted);
-    expect(await outcome(() => new PersonaPool({ path: file, ...wait }).replace([persona(1)]))).toBe('LOCKED');
+    expect(await outcome(() => new PersonaPool({ store: fileStore({ path: file, ...wait }) }).replace([persona(1)]))).toBe('LOCKED');
     expect(fs.existsSync(lock)).toBe(true);
     expect(fs.existsSync(`${lock}.takeover`)).toBe(false);
   });
@@ -163,7 +163,7 @@ describe('locks that are not taken over at once', () => {
     vi.spyOn(process, 'kill').mockImplementation(() => {
       throw Object.assign(new Error('kill EPERM'), { code: 'EPERM' });
     });
-    expect(await outcome(() => new PersonaPool({ path: file, ...wait }).replace([persona(1)]))).toBe('LOCKED');
+    expect(await outcome(() => new PersonaPool({ store: fileStore({ path: file, ...wait }) }).replace([persona(1)]))).toBe('LOCKED');
     expect(readOwner(lock)?.pid).toBe(dead);
   });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import lockfile from 'proper-lockfile';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PersonaPool } from '../src/index.js';
+import { fileStore, PersonaPool } from '../src/index.js';
 import { acquireLock } from '../src/stores/file/lock.js';
 import { makeLock } from '../src/stores/file/lock-make.js';
 import { OWNER_FILE, readOwner, thisProcess } from '../src/stores/file/lock-owner.js';
@@ -79,7 +79,7 @@ describe('a writer killed with SIGKILL at any step of its lock', () => {
         expect(result.signal, `round ${round}: ${scenario}, ${when} step ${step}`).toBe('SIGKILL');
         expect([names(before), names(`killed${round}`)]).toContainEqual(namesIn(file));
         const start = performance.now();
-        await new PersonaPool({ path: file, ...NEXT }).replace(personasOf(`next${round}`));
+        await new PersonaPool({ store: fileStore({ path: file, ...NEXT }) }).replace(personasOf(`next${round}`));
         longest = Math.max(longest, performance.now() - start);
         before = `next${round}`;
         expect(namesIn(file)).toEqual(names(before));
@@ -160,7 +160,7 @@ describe('the proper-lockfile options we rely on', () => {
     const dir = tempDir();
     const file = join(dir, 'personas.json');
     const held = await acquireLock(file, { staleMs: 10_000, waitMs: 0 });
-    expect(await outcome(() => new PersonaPool({ path: file, lockStaleMs: 10_000, lockWaitMs: 200 }).replace(personasOf('x')))).toBe('LOCKED');
+    expect(await outcome(() => new PersonaPool({ store: fileStore({ path: file, lockStaleMs: 10_000, lockWaitMs: 200 }) }).replace(personasOf('x')))).toBe('LOCKED');
     await held.release();
   });
 

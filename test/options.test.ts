@@ -6,11 +6,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { inActiveHours, inspectPersonas, inWorkHours, memoryStore, parsePersonas, PersonaPool, POOL_DEFAULTS } from '../src/index.js';
-import type { OptionsInput, PersonaPoolOptions } from '../src/index.js';
+import { fileStore, inActiveHours, inspectPersonas, inWorkHours, memoryStore, parsePersonas, PersonaPool } from '../src/index.js';
+import { FILE_STORE_DEFAULTS } from '../src/stores/file/file-options.js';
+import { POOL_DEFAULTS } from '../src/pool/pool-options.js';
+import type { FileStoreOptions, OptionsInput, PersonaPoolOptions } from '../src/index.js';
 import { outcome, persona, tempDir } from './helpers.js';
 
 type PoolInput = OptionsInput<PersonaPoolOptions>;
+type FileInput = OptionsInput<FileStoreOptions>;
+/** A file pool whose store has `options`. */
+const filePool = (options: FileInput): PersonaPool => new PersonaPool({ store: fileStore(options) });
 
 
 /** A pool file holding one persona without a language, and its folder. */
@@ -32,13 +37,13 @@ function plantLock(file: string, ageMs: number): string {
 
 interface Row {
   /** The option. */
-  readonly option: keyof PersonaPoolOptions;
+  readonly option: string;
   /** What the probe gives with the default. */
   readonly expected: unknown;
   /** A value other than the default, for which the probe gives something else. */
   readonly other: unknown;
   /** Builds a pool with `options` (plus what the probe needs) and observes the option's effect. */
-  readonly probe: (options: PoolInput) => unknown;
+  readonly probe: (options: PoolInput & FileInput) => unknown;
 }
 
 const A = '/srv/a/personas.json';
@@ -49,29 +54,7 @@ const POOL_ROWS: readonly Row[] = [
     option: 'path',
     expected: A,
     other: B,
-    probe: (options) => new PersonaPool({ env: { DECNET_REALISM_PERSONAS: A }, ...options }).resolvePath(),
-  },
-  {
-    option: 'env',
-    expected: A,
-    other: { DECNET_REALISM_PERSONAS: B },
-    probe: (options) => {
-      vi.stubEnv('DECNET_REALISM_PERSONAS', A);
-      return new PersonaPool(options).resolvePath();
-    },
-  },
-  {
-    option: 'envVar',
-    expected: A,
-    other: 'OTHER_POOL',
-    probe: (options) => new PersonaPool({ env: { DECNET_REALISM_PERSONAS: A, OTHER_POOL: B }, ...options }).resolvePath(),
-  },
-  {
-    option: 'userPath',
-    expected: join(os.homedir(), '.decnet', 'email_personas.json'),
-    other: B,
-    // A system path whose folder does not exist: the user path is taken.
-    probe: (options) => new PersonaPool({ env: {}, systemPath: join(tempDir(), 'missing', 'personas.json'), ...options }).resolvePath(),
+    probe: (options) => new PersonaPool({ ...options, store: options.path === undefined ? fileStore({ env: { DECNET_REALISM_PERSONAS: A } }) : undefined }).resolvePath(),
   },
   {
     option: 'languageDefault',
@@ -92,29 +75,8 @@ const POOL_ROWS: readonly Row[] = [
     other: 10,
     probe: (options) => new PersonaPool({ path: poolFile().file, ...options }).snapshotSync().problem?.code ?? null,
   },
-  {
-    option: 'lockStaleMs',
-    expected: 'LOCKED',
-    other: 2_000,
-    // A lock last refreshed 5 s ago: stale after 2 s, not after the default 10 s.
-    probe: (options) => {
-      const { file } = poolFile();
-      plantLock(file, 5_000);
-      return outcome(() => new PersonaPool({ path: file, lockWaitMs: 0, ...options }).replace([persona(2)]));
-    },
-  },
-  {
-    option: 'lockWaitMs',
-    expected: 'ok',
-    other: 0,
-    // A fresh lock released after 300 ms: the default wait (15 s) outlasts it, no wait does not.
-    probe: (options) => {
-      const { file } = poolFile();
-      const lock = plantLock(file, 0);
-      setTimeout(() => fs.rmSync(lock, { recursive: true, force: true }), 300);
-      return outcome(() => new PersonaPool({ path: file, ...options }).replace([persona(2)]));
-    },
-  },
+
+
   {
     option: 'historyLimit',
     expected: 1,
@@ -141,7 +103,67 @@ const POOL_ROWS: readonly Row[] = [
     option: 'store',
     expected: 'file',
     other: memoryStore(),
-    probe: (options) => new PersonaPool({ path: poolFile().file, ...options }).resolvePath().startsWith('memory:') ? 'memory' : 'file',
+    probe: (options) => (new PersonaPool({ ...options, path: options.store === undefined ? poolFile().file : undefined }).location.startsWith('memory:') ? 'memory' : 'file'),
+  },
+];
+
+const FILE_ROWS: readonly Row[] = [
+  {
+    option: 'path',
+    expected: A,
+    other: B,
+    probe: (options) => filePool({ env: { DECNET_REALISM_PERSONAS: A }, ...options }).resolvePath(),
+  },
+  {
+    option: 'env',
+    expected: A,
+    other: { DECNET_REALISM_PERSONAS: B },
+    probe: (options) => {
+      vi.stubEnv('DECNET_REALISM_PERSONAS', A);
+      return filePool(options).resolvePath();
+    },
+  },  {
+    option: 'envVar',
+    expected: A,
+    other: 'OTHER_POOL',
+    probe: (options) => filePool({ env: { DECNET_REALISM_PERSONAS: A, OTHER_POOL: B }, ...options }).resolvePath(),
+  },  {
+    option: 'userPath',
+    expected: join(os.homedir(), '.decnet', 'email_personas.json'),
+    other: B,
+    // A system path whose folder does not exist: the user path is taken.
+    probe: (options) => filePool({ env: {}, systemPath: join(tempDir(), 'missing', 'personas.json'), ...options }).resolvePath(),
+  },  {
+    option: 'lockStaleMs',
+    expected: 'LOCKED',
+    other: 2_000,
+    // A lock last refreshed 5 s ago: stale after 2 s, not after the default 10 s.
+    probe: (options) => {
+      const { file } = poolFile();
+      plantLock(file, 5_000);
+      return outcome(() => filePool({ path: file, lockWaitMs: 0, ...options }).replace([persona(2)]));
+    },
+  },  {
+    option: 'lockWaitMs',
+    expected: 'ok',
+    other: 0,
+    // A fresh lock released after 300 ms: the default wait (15 s) outlasts it, no wait does not.
+    probe: (options) => {
+      const { file } = poolFile();
+      const lock = plantLock(file, 0);
+      setTimeout(() => fs.rmSync(lock, { recursive: true, force: true }), 300);
+      return outcome(() => filePool({ path: file, ...options }).replace([persona(2)]));
+    },
+  },  {
+    option: 'resolveOnce',
+    expected: B,
+    other: true,
+    probe: (options) => {
+      const env = { DECNET_REALISM_PERSONAS: A };
+      const pool = filePool({ env, ...options });
+      env.DECNET_REALISM_PERSONAS = B;
+      return pool.resolvePath();
+    },
   },
 ];
 
@@ -150,12 +172,13 @@ afterEach(() => {
 });
 
 describe('PersonaPool options set to undefined', () => {
-  it('cover every option of POOL_DEFAULTS and env/userPath, but systemPath (below)', () => {
-    const covered = [...POOL_ROWS.map((row) => row.option), 'systemPath'].sort();
-    expect(covered).toEqual([...Object.keys(POOL_DEFAULTS), 'env', 'userPath'].sort());
+  it('cover every option of POOL_DEFAULTS, and of FILE_STORE_DEFAULTS with env/userPath but systemPath (below)', () => {
+    expect(POOL_ROWS.map((row) => row.option).sort()).toEqual(Object.keys(POOL_DEFAULTS).sort());
+    const covered = [...FILE_ROWS.map((row) => row.option), 'systemPath'].sort();
+    expect(covered).toEqual([...Object.keys(FILE_STORE_DEFAULTS), 'env', 'userPath'].sort());
   });
 
-  it.each(POOL_ROWS.map((row) => [row.option, row] as const))('%s: undefined is the default', async (option, { expected, other, probe }) => {
+  it.each([...POOL_ROWS, ...FILE_ROWS].map((row) => [row.option, row] as const))('%s: undefined is the default', async (option, { expected, other, probe }) => {
     const absent = await probe({});
     expect(absent).toEqual(expected);
     expect(await probe({ [option]: undefined })).toEqual(absent);
@@ -167,9 +190,9 @@ describe('PersonaPool options set to undefined', () => {
     const userPath = join(dir, 'user.json');
     const mine = join(dir, 'system.json');
     fs.writeFileSync(mine, '[]');
-    const probe = (options: PoolInput) => new PersonaPool({ env: {}, userPath, ...options }).resolvePath();
+    const probe = (options: FileInput) => filePool({ env: {}, userPath, ...options }).resolvePath();
     const absent = probe({});
-    expect([POOL_DEFAULTS.systemPath, userPath]).toContain(absent);
+    expect([FILE_STORE_DEFAULTS.systemPath, userPath]).toContain(absent);
     expect(probe({ systemPath: undefined })).toBe(absent);
     expect(probe({ systemPath: mine })).toBe(mine);
   });
@@ -177,15 +200,9 @@ describe('PersonaPool options set to undefined', () => {
   it('accepts every option as undefined at once, and no options at all, in the types too', async () => {
     const all: Required<PoolInput> = {
       path: undefined,
-      env: undefined,
-      envVar: undefined,
-      systemPath: undefined,
-      userPath: undefined,
       languageDefault: undefined,
       maxPersonas: undefined,
       maxBytes: undefined,
-      lockStaleMs: undefined,
-      lockWaitMs: undefined,
       historyLimit: undefined,
       watch: undefined,
       store: undefined,

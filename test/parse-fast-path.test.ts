@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { EmailPersonaSchema, inspectPersonas, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from '../src/index.js';
+import { EmailPersonaSchema, inspectPersonas, REPLY_LATENCIES, TONES } from '../src/index.js';
+import { PERSONA_FIELDS } from '../src/persona/schema.js';
 
 /** What v.safeParse makes of each entry: the output with the language resolved, or the issue count. */
 function reference(entries: readonly unknown[], languageDefault: string): { accepted: unknown[]; rejected: number[] } {

@@ -6,7 +6,8 @@ import * as v from 'valibot';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { acceptPersona, REJECT, type Accept } from '../src/persona/fast-accept.js';
 import { proveFastPath, SELF_CHECK_ENTRIES, selfCheck } from '../src/persona/fast-self-check.js';
-import { EmailPersonaSchema, inspectPersonas, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from '../src/index.js';
+import { EmailPersonaSchema, inspectPersonas, REPLY_LATENCIES, TONES } from '../src/index.js';
+import { PERSONA_FIELDS } from '../src/persona/schema.js';
 
 /** v.safeParse's answer for each entry: the output with the language resolved, or the issues. */
 function reference(entries: readonly unknown[]) {

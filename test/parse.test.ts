@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { format, stripVTControlCharacters } from 'node:util';
 import debug from 'debug';
 import { describe, expect, it } from 'vitest';
-import { inspectPersonas, parsePersonas, PERSONA_FIELDS, PersonaPool, type PersonaSource } from '../src/index.js';
+import { inspectPersonas, parsePersonas, PersonaPool, type PersonaSource } from '../src/index.js';
+import { PERSONA_FIELDS } from '../src/persona/schema.js';
 import { FIXTURES, runNode } from './helpers.js';
 
 const ANN = { name: 'Ann Lee', email: 'ann@corp.example', role: 'CFO' };

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePersonas, PersonaPool } from '../src/index.js';
+import { parsePersonas, fileStore, PersonaPool } from '../src/index.js';
 import { AS_UNPRIVILEGED, FIXTURES, persona, runNode, tempDir } from './helpers.js';
 
 const fixture = (name: string) => join(FIXTURES, name);
@@ -55,7 +55,7 @@ describe('a writer killed with SIGKILL mid-replace', () => {
         fs.utimesSync(join(dir, 'personas.json.lock'), past, past);
       }
     }
-    const next = new PersonaPool({ path: file, lockStaleMs: 2_000, lockWaitMs: 10_000 });
+    const next = new PersonaPool({ store: fileStore({ path: file, lockStaleMs: 2_000, lockWaitMs: 10_000 }) });
     await next.replace([persona(1)]);
     expect(await next.load()).toHaveLength(1);
     expect(fs.readdirSync(dir).sort()).toEqual(['personas.json', 'personas.json.history']);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PersonaPool, PersonaPoolError } from '../src/index.js';
+import { fileStore, PersonaPool, PersonaPoolError } from '../src/index.js';
 import { freshPool, persona } from './helpers.js';
 
 let { dir, file, pool } = freshPool();
@@ -254,7 +254,7 @@ describe('resolvePath', () => {
     const systemPath = join(systemFolder, 'email_personas.json');
     if (options.systemExists) write('[]', systemPath);
     const userPath = join(dir, 'home', '.decnet', 'email_personas.json');
-    return { pool: new PersonaPool({ env, systemPath, userPath }), systemPath, userPath };
+    return { pool: new PersonaPool({ store: fileStore({ env, systemPath, userPath }) }), systemPath, userPath };
   }
 
   it('takes the variable when set and not blank', () => {
@@ -265,7 +265,7 @@ describe('resolvePath', () => {
   it('reads the variable at each call, and honours envVar', () => {
     const env: Record<string, string | undefined> = {};
     const { systemPath } = setup(env, { systemExists: true });
-    const custom = new PersonaPool({ env, envVar: 'MY_POOL', systemPath });
+    const custom = new PersonaPool({ store: fileStore({ env, envVar: 'MY_POOL', systemPath }) });
     expect(custom.resolvePath()).toBe(systemPath);
     env.MY_POOL = '/srv/mine.json';
     expect(custom.resolvePath()).toBe('/srv/mine.json');
@@ -295,7 +295,7 @@ describe('resolvePath', () => {
   });
 
   it('defaults to the original paths', () => {
-    const resolved = new PersonaPool({ env: {} }).resolvePath();
+    const resolved = new PersonaPool({ store: fileStore({ env: {} }) }).resolvePath();
     expect(['/etc/decnet/email_personas.json', join(os.homedir(), '.decnet', 'email_personas.json')]).toContain(resolved);
   });
 });
@@ -304,11 +304,21 @@ describe('options', () => {
   it.each([
     [{ maxPersonas: -1 }, /maxPersonas/],
     [{ maxBytes: 1.5 }, /maxBytes/],
-    [{ lockWaitMs: Number.NaN }, /lockWaitMs/],
-    [{ envVar: '' }, /envVar/],
     [{ languageDefault: 3 as unknown as string }, /languageDefault/],
+    [{ path: '' }, /path/],
+    [{ path: '/srv/pool.json', store: fileStore() }, /path is a shorthand/],
+    [{ lockWaitMs: 1 } as object, /lockWaitMs is unknown: file options .* belong to fileStore\(\)/],
   ])('rejects %o at construction with INVALID_OPTION', (options, message) => {
     const attempt = () => new PersonaPool(options);
+    expect(attempt).toThrow(PersonaPoolError);
+    expect(attempt).toThrow(message);
+  });
+
+  it.each([
+    [{ lockWaitMs: Number.NaN }, /lockWaitMs/],
+    [{ envVar: '' }, /envVar/],
+  ])('fileStore rejects %o with INVALID_OPTION', (options, message) => {
+    const attempt = () => fileStore(options);
     expect(attempt).toThrow(PersonaPoolError);
     expect(attempt).toThrow(message);
   });

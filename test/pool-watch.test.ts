@@ -4,7 +4,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { PersonaPool } from '../src/index.js';
+import { fileStore, PersonaPool } from '../src/index.js';
 import { closedAfterEach, debugLines, FIXTURES, persona, runNode, tempDir, waitFor } from './helpers.js';
 
 const track = closedAfterEach();
@@ -125,11 +125,11 @@ describe('watch mode reads', () => {
     write(1);
     write(2, other);
     const env = { DECNET_REALISM_PERSONAS: file };
-    const pool = track(new PersonaPool({ env, watch: true }));
+    const pool = track(new PersonaPool({ store: fileStore({ env, resolveOnce: true }), watch: true }));
     env.DECNET_REALISM_PERSONAS = other;
     expect(pool.resolvePath()).toBe(file);
     expect(pool.loadSync()).toHaveLength(1);
-    expect(new PersonaPool({ env }).loadSync()).toHaveLength(2);
+    expect(new PersonaPool({ store: fileStore({ env }) }).loadSync()).toHaveLength(2);
   });
 
   it('is off by default, and the option must be a boolean', () => {

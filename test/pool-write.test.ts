@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PERSONA_FIELDS, PersonaPool } from '../src/index.js';
+import { fileStore, PersonaPool } from '../src/index.js';
+import { PERSONA_FIELDS } from '../src/persona/schema.js';
 import { failure, freshPool, persona } from './helpers.js';
 
 let { dir, file, pool } = freshPool();
@@ -205,14 +206,14 @@ describe('replace: locks', () => {
     fs.mkdirSync(lockDir());
     const future = new Date(Date.now() + 3_600_000);
     fs.utimesSync(lockDir(), future, future);
-    await new PersonaPool({ path: file, lockWaitMs: 500 }).replace([persona(1)]);
+    await new PersonaPool({ store: fileStore({ path: file, lockWaitMs: 500 }) }).replace([persona(1)]);
     expect(await pool.load()).toHaveLength(1);
   });
 
   it('gives LOCKED (503) when a live lock is still held after the wait', async () => {
     fs.writeFileSync(file, '[]');
     fs.mkdirSync(lockDir());
-    const waiting = new PersonaPool({ path: file, lockWaitMs: 300 });
+    const waiting = new PersonaPool({ store: fileStore({ path: file, lockWaitMs: 300 }) });
     const error = await failure(waiting.replace([persona(1)]));
     expect([error.code, error.status]).toEqual(['LOCKED', 503]);
     expect(error.message).toContain(lockDir());
@@ -232,7 +233,7 @@ describe('replace: locks', () => {
       fs.rmSync(lockDir(), { recursive: true });
       setTimeout(() => fsync(fd, done), 3_000);
     });
-    const quick = new PersonaPool({ path: file, lockStaleMs: 2_000 });
+    const quick = new PersonaPool({ store: fileStore({ path: file, lockStaleMs: 2_000 }) });
     const error = await failure(quick.replace([persona(1)]));
     process.off('uncaughtException', uncaught);
     expect([error.code, error.status]).toEqual(['LOCK_COMPROMISED', 503]);
@@ -255,7 +256,7 @@ describe('replace: write failures', () => {
   it('gives WRITE_FAILED naming the variable to set when a file blocks the folder', async () => {
     fs.writeFileSync(join(dir, 'blocker'), '');
     const env = { POOL_FILE: join(dir, 'blocker', 'personas.json') };
-    const error = await failure(new PersonaPool({ env, envVar: 'POOL_FILE' }).replace([persona(1)]));
+    const error = await failure(new PersonaPool({ store: fileStore({ env, envVar: 'POOL_FILE' }) }).replace([persona(1)]));
     expect(error.code).toBe('WRITE_FAILED');
     expect(error.message).toContain(env.POOL_FILE);
     expect(error.message).toContain('set POOL_FILE to a writable file path');

@@ -3,18 +3,8 @@
 import fc from 'fast-check';
 import * as v from 'valibot';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  EmailPersonaSchema,
-  inActiveHours,
-  inspectPersonas,
-  inWorkHours,
-  parsePersonas,
-  PERSONA_FIELDS,
-  REPLY_LATENCIES,
-  TONES,
-  type Inspection,
-  type PersonaSource,
-} from '../src/index.js';
+import { EmailPersonaSchema, inActiveHours, inspectPersonas, inWorkHours, parsePersonas, REPLY_LATENCIES, TONES, type Inspection, type PersonaSource } from '../src/index.js';
+import { PERSONA_FIELDS } from '../src/persona/schema.js';
 
 const seed = Number(process.env.FC_SEED ?? 20_260_107);
 beforeAll(() => {

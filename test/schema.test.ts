@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { codePointLength, EmailPersonaSchema, inspectPersonas, PERSONA_FIELDS, REPLY_LATENCIES, TONES } from '../src/index.js';
+import { EmailPersonaSchema, inspectPersonas, REPLY_LATENCIES, TONES } from '../src/index.js';
+import { codePointLength, PERSONA_FIELDS } from '../src/persona/schema.js';
 
 /** The three required fields; every case below patches them. */
 const BASE = { name: 'Ann Lee', email: 'ann@corp.example', role: 'CFO' } as const;

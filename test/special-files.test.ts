@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import lockfile from 'proper-lockfile';
 import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { fileKind, readBounded, readBoundedSync, readStreamBounded } from '../src/stores/file/bounded-read.js';
-import { handlePersonasRequest, PersonaPool } from '../src/index.js';
+import { handlePersonasRequest, fileStore, PersonaPool } from '../src/index.js';
 import { failure, FIXTURES, persona, runNode, tempDir } from './helpers.js';
 
 let dir: string;
@@ -127,7 +127,7 @@ describe('replace over a path that is not a regular file', () => {
 
   it('names the variable to set when the path came from it', async () => {
     const env = { DECNET_REALISM_PERSONAS: fifo() };
-    const error = await failure(new PersonaPool({ env }).replace([persona(1)]));
+    const error = await failure(new PersonaPool({ store: fileStore({ env }) }).replace([persona(1)]));
     expect(error.message).toContain('set DECNET_REALISM_PERSONAS to a writable file path');
   });
 

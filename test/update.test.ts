@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { PersonaPool, type EmailPersona, type PoolSnapshot } from '../src/index.js';
+import { fileStore, PersonaPool, type EmailPersona, type PoolSnapshot } from '../src/index.js';
 import { failure, FIXTURES, freshPool, persona, runNode } from './helpers.js';
 
 let { dir, file, pool } = freshPool();
@@ -60,7 +60,7 @@ describe('update(fn)', () => {
     await expect(pool.update(() => Promise.reject(rejected))).rejects.toBe(rejected);
     expect(names()).toEqual(['Persona 1']);
     expect(fs.readdirSync(dir)).toEqual(['personas.json']);
-    await expect(new PersonaPool({ path: file, lockWaitMs: 0 }).replace([persona(2)])).resolves.toBeTruthy();
+    await expect(new PersonaPool({ store: fileStore({ path: file, lockWaitMs: 0 }) }).replace([persona(2)])).resolves.toBeTruthy();
   });
 
   it('validates what fn returns as replace() does', async () => {

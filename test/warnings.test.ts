@@ -1,7 +1,9 @@
 // Warnings: accepted as the original accepts it, but probably a mistake. They never change what is accepted.
 import { describe, expect, it } from 'vitest';
 import { parseWorkWindow } from '../src/persona/hours.js';
-import { inActiveHours, inspectPersonas, PERSONA_FIELDS, PERSONA_WARNING_CODES, type PersonaWarning } from '../src/index.js';
+import { inActiveHours, inspectPersonas, type PersonaWarning } from '../src/index.js';
+import { PERSONA_FIELDS } from '../src/persona/schema.js';
+import { PERSONA_WARNING_CODES } from '../src/persona/warnings.js';
 import { editDistance, nearestName } from '../src/persona/nearest.js';
 
 const ANN = { name: 'Ann Lee', email: 'ann@corp.example', role: 'CFO' };

@@ -1,8 +1,10 @@
+import { cliBy } from './by.js';
 import { checkFile, describeRejected, noneValid, plural, warnIfFew, whyNone, type CheckedFile } from './input.js';
 import type { CliIo, Output } from './io.js';
 import { hasWarnings, importReport, printReport, printWarnings, validateReport } from './report.js';
 import { personaTable } from './table.js';
-import { PersonaPool } from '../pool/pool.js';
+import { PersonaPool } from '../persona-pool.js';
+import { fileStore } from '../stores/file/store.js';
 import { ABSENT_VERSION } from '../version.js';
 import type { PersonaStore } from '../stores/types.js';
 
@@ -38,7 +40,7 @@ export interface CommandContext {
  * @returns The pool.
  */
 export function poolOf({ options, io, store }: CommandContext): PersonaPool {
-  return new PersonaPool({ env: io.env, path: options.output ?? options.pool, store });
+  return new PersonaPool({ store: store ?? fileStore({ env: io.env, path: options.output ?? options.pool }) });
 }
 
 /**
@@ -65,10 +67,10 @@ async function importJson(checked: CheckedFile, context: CommandContext): Promis
   const pool = poolOf(context);
   if (refused(checked, context.options.strict === true)) {
     const reason = checked.personas.length === 0 ? `no valid personas: ${whyNone(checked.list)}` : '--strict turns the warnings into errors';
-    printReport(context.out, importReport(checked, { path: pool.resolvePath(), version: null, reason: `${reason}: nothing was imported` }));
+    printReport(context.out, importReport(checked, { path: pool.location, version: null, reason: `${reason}: nothing was imported` }));
     return 1;
   }
-  const { path, version } = await pool.replace(checked.list);
+  const { path, version } = await pool.replace(checked.list, { by: cliBy(context.io.env) });
   printReport(context.out, importReport(checked, { path, version }));
   return 0;
 }
@@ -100,7 +102,7 @@ export async function importFile(file: string, context: CommandContext): Promise
   const strict = options.strict === true;
   warnBeforeImport(checked, out, strict);
   if (refused(checked, strict)) return out.fail('--strict turns the warnings above into errors: nothing was imported');
-  const { personas, path } = await poolOf(context).replace(checked.list);
+  const { personas, path } = await poolOf(context).replace(checked.list, { by: cliBy(context.io.env) });
   out.result(`Imported ${plural(personas.length, 'persona')} to ${path}`);
   return 0;
 }
@@ -166,6 +168,6 @@ export async function showPool(context: CommandContext): Promise<number> {
  * @returns The exit code: 0.
  */
 export function printPath(context: CommandContext): number {
-  context.out.result(poolOf(context).resolvePath());
+  context.out.result(poolOf(context).location);
   return 0;
 }

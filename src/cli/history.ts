@@ -1,20 +1,21 @@
+import { cliBy } from './by.js';
 import { describeRejected, plural } from './input.js';
 import { poolLabel, poolOf, type CommandContext } from './commands.js';
 import { isPersonaPoolError, PersonaPoolError } from '../errors.js';
 import type { HistoryEntry } from '../stores/types.js';
 
-const HEADINGS = ['VERSION', 'SAVED AT', 'PERSONAS'] as const;
+const HEADINGS = ['VERSION', 'SAVED AT', 'PERSONAS', 'REPLACED BY'] as const;
 
 /** The versions as a plain-text table under a heading line, columns two spaces apart. */
 function historyTable(versions: readonly HistoryEntry[]): string[] {
-  const rows = [[...HEADINGS], ...versions.map(({ version, savedAt, count }) => [version, savedAt, String(count)])];
+  const rows = [[...HEADINGS], ...versions.map(({ version, savedAt, count, by }) => [version, savedAt, String(count), by ?? '-'])];
   const widths = HEADINGS.map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column] as number)).join('  ').trimEnd());
 }
 
 /**
- * `history`: the versions the pool's history keeps, newest first, as a table; or, with `--json`,
- * `{ path, versions }`.
+ * `history`: the versions the pool's history keeps, newest first, with who replaced each (`by`), as a
+ * table; or, with `--json`, `{ path, versions }`.
  *
  * @param context - Options, io and output.
  * @returns The exit code: 0.
@@ -22,7 +23,7 @@ function historyTable(versions: readonly HistoryEntry[]): string[] {
 export async function showHistory(context: CommandContext): Promise<number> {
   const { out, options } = context;
   const pool = poolOf(context);
-  const path = pool.resolvePath();
+  const path = pool.location;
   const versions = await pool.history();
   if (options.json === true) {
     out.result(JSON.stringify({ path, versions }, null, 2));
@@ -50,7 +51,7 @@ function forShell(error: PersonaPoolError): PersonaPoolError {
  */
 export async function restoreVersion(version: string, context: CommandContext): Promise<number> {
   const { out } = context;
-  const { path, personas, rejected } = await poolOf(context).restore(version).catch((error: unknown) => {
+  const { path, personas, rejected } = await poolOf(context).restore(version, { by: cliBy(context.io.env) }).catch((error: unknown) => {
     throw isPersonaPoolError(error) && error.code === 'UNKNOWN_VERSION' ? forShell(error) : error;
   });
   if (rejected.length > 0) {

@@ -3,8 +3,7 @@ import type { RejectedPersona } from '../errors.js';
 import { printable, type CliIo, type Output } from './io.js';
 import { inspectPersonas, toList } from '../persona/parse.js';
 import type { EmailPersona } from '../persona/schema.js';
-import { POOL_DEFAULTS } from '../pool/options.js';
-import { rememberValidation } from '../pool/validated.js';
+import { POOL_DEFAULTS } from '../pool/pool-options.js';
 import type { PersonaWarning } from '../persona/warnings.js';
 
 /** The most entries a pool takes: `PersonaPool`'s default `maxPersonas`, which the command line keeps. */
@@ -138,7 +137,6 @@ export function noneValid({ file, list, rejected }: CheckedFile, out: Output): 1
 /**
  * Reads and validates a persona file as `PersonaPool.replace` would, and reports why it cannot be
  * read as a list of at most 10,000 entries. A list without a valid persona is returned: see {@link noneValid}.
- * The validation is remembered with the list, so a `replace` of `list` does not validate it again.
  *
  * @param operand - The file, as given on the command line; `-` is standard input.
  * @param out - Where failures are reported.
@@ -160,7 +158,5 @@ export async function checkFile(operand: string, out: Output, io: CliIo): Promis
     return out.fail(`Too many personas in ${file}: ${list.length}, the limit is ${MAX_PERSONAS}: split or trim the list`);
   }
   const { personas, rejected, warnings } = inspectPersonas(list, { languageDefault: LANGUAGE_DEFAULT });
-  // `import` hands the list to PersonaPool.replace, which takes this validation instead of making its own.
-  rememberValidation(list, LANGUAGE_DEFAULT, { personas, rejected, warnings });
   return { file, list, personas, rejected, warnings };
 }

@@ -13,8 +13,14 @@ export type FetchRequest = Pick<Request, 'method' | 'headers' | 'body' | 'signal
  */
 export type PersonasFetchOptions = PersonasHandlerOptions;
 
+/** Which resource of the pool a fetch request is for: `personas` (default), `history` or `restore`. */
+export interface FetchTarget {
+  /** `personas` (default), `history` or `restore`; anything else is answered 404. */
+  readonly resource?: string | undefined;
+}
+
 /** A handler made by {@link createPersonasFetchHandler}. Its promise never rejects. */
-export type PersonasFetchHandler = (request: FetchRequest, user: unknown) => Promise<Response>;
+export type PersonasFetchHandler = (request: FetchRequest, user: unknown, target?: FetchTarget) => Promise<Response>;
 
 /**
  * The core's answer as a standard `Response`: the same status, headers and body bytes.
@@ -31,10 +37,17 @@ export function toFetchResponse({ status, headers, body }: PersonasResponse): Re
   return new Response(body, { status, headers });
 }
 
-/** The core request of a fetch `Request`: its body is asked for on a PUT only (asking may build it). */
-function coreRequest(request: FetchRequest, user: unknown): { method: string; user: unknown; rawBody: ReadableStream<Uint8Array> | null; headers: Headers; signal: AbortSignal } {
+/**
+ * The core request of a fetch `Request`: its body is asked for on a PUT or POST only (asking may build it).
+ *
+ * @param request - The fetch request.
+ * @param user - The host's user object.
+ * @param resource - The resource asked for, if not `personas`.
+ * @returns The request of the core handler.
+ */
+export function coreRequest(request: FetchRequest, user: unknown, resource?: string): { method: string; user: unknown; rawBody: ReadableStream<Uint8Array> | null; headers: Headers; signal: AbortSignal; resource: string | undefined } {
   const { method, headers, signal } = request;
-  return { method, user, rawBody: method === 'PUT' ? request.body : null, headers, signal };
+  return { method, user, rawBody: method === 'PUT' || method === 'POST' ? request.body : null, headers, signal, resource };
 }
 
 /**
@@ -47,7 +60,8 @@ function coreRequest(request: FetchRequest, user: unknown): { method: string; us
  *
  * @param options - The pool, `requireIfMatch`, `maxBodyBytes` (default 16 MiB, as the core's) and
  * `maxWaitSeconds`; checked once, here. An option left out or `undefined` takes its default.
- * @returns The handler; `user` is the user object of the host's own authentication, or null.
+ * @returns The handler; `user` is the user object of the host's own authentication, or null;
+ * `target.resource` picks `history` or `restore` (default `personas`).
  * @throws {PersonaPoolError} `INVALID_OPTION` for a missing pool or a malformed option.
  *
  * @example
@@ -58,8 +72,8 @@ function coreRequest(request: FetchRequest, user: unknown): { method: string; us
  */
 export function createPersonasFetchHandler(options: PersonasFetchOptions): PersonasFetchHandler {
   const handle = createPersonasHandler(options);
-  return function handlePersonasFetchRequest(request: FetchRequest, user: unknown): Promise<Response> {
-    return handle(coreRequest(request, user)).then(toFetchResponse);
+  return function handlePersonasFetchRequest(request: FetchRequest, user: unknown, target?: FetchTarget): Promise<Response> {
+    return handle(coreRequest(request, user, target?.resource)).then(toFetchResponse);
   };
 }
 
@@ -77,7 +91,7 @@ export function createPersonasFetchHandler(options: PersonasFetchOptions): Perso
  * export const GET = (request: Request) => handlePersonasFetch(request, { pool, user: await session(request) });
  * ```
  */
-export function handlePersonasFetch(request: FetchRequest, options: PersonasFetchOptions & { readonly user: unknown }): Promise<Response> {
-  const { pool, requireIfMatch, maxBodyBytes, maxWaitSeconds, user } = options ?? ({} as Partial<typeof options>);
-  return handlePersonasRequest({ pool: pool as PersonasFetchOptions['pool'], requireIfMatch, maxBodyBytes, maxWaitSeconds, ...coreRequest(request, user) }).then(toFetchResponse);
+export function handlePersonasFetch(request: FetchRequest, options: PersonasFetchOptions & FetchTarget & { readonly user: unknown }): Promise<Response> {
+  const { pool, requireIfMatch, maxBodyBytes, maxWaitSeconds, userName, user, resource } = options ?? ({} as Partial<typeof options>);
+  return handlePersonasRequest({ pool: pool as PersonasFetchOptions['pool'], requireIfMatch, maxBodyBytes, maxWaitSeconds, userName, ...coreRequest(request, user, resource) }).then(toFetchResponse);
 }

@@ -1,8 +1,10 @@
 import createDebug from 'debug';
 import { PersonaPoolError } from '../errors.js';
-import { MAX_BODY_BYTES, readJsonBody } from './body.js';
-import { etagOf, headerValue, JSON_TYPE, taggedVersions } from './headers.js';
-import { forgetTurn, readThisTurn } from './read.js';
+import { MAX_BODY_BYTES } from './body.js';
+import { etagOf } from './headers.js';
+import { serveHistory } from './history.js';
+import { CoalescedGets, type Shape } from './coalesced-get.js';
+import { bodyOf, byOf, expectedVersion, failure, ifMatchTags, jsonResponse, methodNotAllowed, NAME_FIELDS } from './respond.js';
 import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOf } from './wait.js';
 import type {
   ListPersonasRequest,
@@ -13,14 +15,13 @@ import type {
   PoolAccess,
   ReplacePersonasRequest,
 } from './types.js';
-import type { ReplaceResult } from '../pool/pool.js';
+import type { ReplaceResult } from '../pool/transaction.js';
 import { requireAdmin, requireViewer, type PoolUser } from './roles.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
 
 const log = createDebug('persona-pool:http');
 
 const ALLOW = 'GET, HEAD, PUT';
-const NAME_FIELDS = ['username', 'name', 'email', 'id'] as const;
 
 function userLabel(user: PoolUser): string {
   const fields = user as unknown as Readonly<Partial<Record<string, unknown>>>;
@@ -67,15 +68,11 @@ export async function listPersonas({ pool, user }: ListPersonasRequest): Promise
  * const result = await replacePersonas({ pool, user: req.user, body: req.body, ifMatch: version });
  * ```
  */
-export async function replacePersonas({ pool, user, body, ifMatch }: ReplacePersonasRequest): Promise<ReplaceResult> {
+export async function replacePersonas({ pool, user, body, ifMatch, by }: ReplacePersonasRequest): Promise<ReplaceResult> {
   const admin = requireAdmin(user);
-  const result = await pool.replace(personasOf(body), { ifMatch });
+  const result = await pool.replace(personasOf(body), { ifMatch, by: by ?? byOf(admin) });
   log('%j replaced %s: %d personas written, %d rejected', userLabel(admin), result.path, result.personas.length, result.rejected.length);
   return result;
-}
-
-function jsonResponse(status: number, value: unknown, headers: Readonly<Record<string, string>> = {}): PersonasResponse {
-  return { status, headers: { 'content-type': JSON_TYPE, ...headers }, body: Buffer.from(JSON.stringify(value)) };
 }
 
 /**
@@ -95,43 +92,15 @@ export function errorResponse(status: number, detail: string): PersonasResponse 
   return jsonResponse(status, { detail });
 }
 
-function failure(error: unknown): PersonasResponse {
-  if (!(error instanceof PersonaPoolError)) {
-    log('unexpected error: %O', error);
-    return errorResponse(500, 'Internal error');
-  }
-  const { status, message: detail, rejected } = error;
-  if (status >= 500) log('%s: %s', error.code, detail);
-  const headers = error.code === 'METHOD_NOT_ALLOWED' ? { allow: ALLOW } : undefined;
-  return jsonResponse(status, rejected === undefined ? { detail } : { detail, rejected }, headers);
-}
-
-/** The version `If-Match` asks for: none for `*`; of a list, the current version when listed. */
-async function expectedVersion(pool: PoolAccess, tags: readonly string[]): Promise<string | undefined> {
-  if (tags.length === 0 || tags.includes('*')) return undefined;
-  if (tags.length === 1) return tags[0];
-  const { version } = await pool.snapshot();
-  return tags.includes(version) ? version : tags[0];
-}
-
-/** The PUT body: `rawBody` read and parsed when given, else `body` as the host parsed it. */
-async function bodyOf(options: PersonasHandlerOptions, request: PersonasRequest): Promise<unknown> {
-  const { rawBody, headers } = request;
-  if (rawBody === undefined) return request.body;
-  return readJsonBody(rawBody, headers, options.maxBodyBytes ?? HANDLER_DEFAULTS.maxBodyBytes);
-}
-
-async function write(options: PersonasHandlerOptions, request: PersonasRequest): Promise<PersonasResponse> {
+async function write(options: PersonasHandlerOptions, request: PersonasRequest, gets: CoalescedGets): Promise<PersonasResponse> {
   const { pool } = options;
   const { user } = request;
-  requireAdmin(user);
-  const tags = taggedVersions(headerValue(request.headers, 'if-match'));
-  if ((options.requireIfMatch ?? HANDLER_DEFAULTS.requireIfMatch) && tags.length === 0) {
-    throw new PersonaPoolError('PRECONDITION_REQUIRED', 'If-Match is required: send the ETag of the pool you edited, from its GET');
-  }
+  const admin = requireAdmin(user);
+  const tags = ifMatchTags(options, request);
   const body = await bodyOf(options, request);
-  const { path, personas, rejected, warnings, version } = await replacePersonas({ pool, user, body, ifMatch: await expectedVersion(pool, tags) });
-  forgetTurn(pool);
+  const by = byOf(admin, options.userName);
+  const { path, personas, rejected, warnings, version } = await replacePersonas({ pool, user, body, ifMatch: await expectedVersion(pool, tags), by });
+  gets.forget();
   return jsonResponse(200, { path, personas, rejected, warnings, version, problem: null }, { etag: etagOf(version) });
 }
 
@@ -146,7 +115,7 @@ export const HANDLER_DEFAULTS = {
   maxBodyBytes: MAX_BODY_BYTES,
   /** Thirty seconds: a GET asked to wait (`Prefer: wait=N`) is held at most this long. */
   maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS,
-} as const satisfies Required<Omit<PersonasHandlerOptions, 'pool'>>;
+} as const satisfies Required<Omit<PersonasHandlerOptions, 'pool' | 'userName'>>;
 
 function invalidOption(message: string): PersonaPoolError {
   return new PersonaPoolError('INVALID_OPTION', `The persona handler ${message}`);
@@ -164,6 +133,9 @@ function checkOptions(options: PersonasHandlerOptions): void {
   }
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) {
     throw invalidOption(`option maxBodyBytes must be a whole number of bytes ≥ 0, got ${String(maxBodyBytes)}`);
+  }
+  if (options.userName !== undefined && typeof options.userName !== 'function') {
+    throw invalidOption('option userName must be a function of the user');
   }
 }
 
@@ -190,28 +162,44 @@ function checkOptions(options: PersonasHandlerOptions): void {
  * ```
  */
 export function createPersonasHandler(options: PersonasHandlerOptions): PersonasHandler {
+  return personasHandlerWith(options, undefined);
+}
+
+/**
+ * {@link createPersonasHandler}, with the GET body shaped by `shape` (the named pools' body).
+ *
+ * @param options - As {@link createPersonasHandler}'s.
+ * @param shape - Makes the GET body of a snapshot; undefined for `{ path, personas, version, problem }`.
+ * @returns The handler.
+ * @throws {PersonaPoolError} `INVALID_OPTION` for a missing pool or a malformed option.
+ */
+export function personasHandlerWith(options: PersonasHandlerOptions, shape: Shape | undefined): PersonasHandler {
   checkOptions(options);
-  const { pool, requireIfMatch = HANDLER_DEFAULTS.requireIfMatch, maxBodyBytes = HANDLER_DEFAULTS.maxBodyBytes } = options;
-  const settings: PersonasHandlerOptions = { pool, requireIfMatch, maxBodyBytes };
+  const { pool, requireIfMatch = HANDLER_DEFAULTS.requireIfMatch, maxBodyBytes = HANDLER_DEFAULTS.maxBodyBytes, userName } = options;
+  const settings: PersonasHandlerOptions = { pool, requireIfMatch, maxBodyBytes, userName };
+  const gets = new CoalescedGets(pool, shape);
   const maxWait = maxWaitOf(options.maxWaitSeconds);
   return function handlePersonas(request: PersonasRequest): Promise<PersonasResponse> {
-    return handle(settings, maxWait, request);
+    return handle(settings, gets, maxWait, request);
   };
 }
 
+const onPersonas = (error: unknown) => failure(error, ALLOW);
+
 /** One request, for both forms of the handler; GET is {@link listPersonas} inlined, with no `await`. */
-function handle(options: PersonasHandlerOptions, maxWait: number, request: PersonasRequest): Promise<PersonasResponse> {
+function handle(options: PersonasHandlerOptions, gets: CoalescedGets, maxWait: number, request: PersonasRequest): Promise<PersonasResponse> {
   try {
-    const { method } = request;
+    const { method, resource = 'personas' } = request;
+    if (resource !== 'personas') return serveHistory(options, request, gets);
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
-      const answer = readThisTurn(options.pool, request, maxWait);
-      return answer instanceof Promise ? answer.catch(failure) : Promise.resolve(answer);
+      const answer = gets.answer(request, maxWait);
+      return answer instanceof Promise ? answer.catch(onPersonas) : Promise.resolve(answer);
     }
-    if (method === 'PUT') return write(options, request).catch(failure);
-    throw new PersonaPoolError('METHOD_NOT_ALLOWED', `Method not allowed: use ${ALLOW}`);
+    if (method === 'PUT') return write(options, request, gets).catch(onPersonas);
+    throw methodNotAllowed(ALLOW);
   } catch (error) {
-    return Promise.resolve(failure(error));
+    return Promise.resolve(onPersonas(error));
   }
 }
 
@@ -230,5 +218,18 @@ function handle(options: PersonasHandlerOptions, maxWait: number, request: Perso
  */
 export function handlePersonasRequest(request: PersonasRequest & PersonasHandlerOptions): Promise<PersonasResponse> {
   checkOptions(request);
-  return handle(request, maxWaitOf(request.maxWaitSeconds), request);
+  return handle(request, oneShotGets(request.pool), maxWaitOf(request.maxWaitSeconds), request);
+}
+
+// The one-shot form has no closure to keep its GET coalescing in: the calls on one pool share one,
+// as the calls of one handler do (each handler of createPersonasHandler keeps its own).
+const oneShot = new WeakMap<PoolAccess, CoalescedGets>();
+
+function oneShotGets(pool: PoolAccess): CoalescedGets {
+  let gets = oneShot.get(pool);
+  if (gets === undefined) {
+    gets = new CoalescedGets(pool, undefined);
+    oneShot.set(pool, gets);
+  }
+  return gets;
 }

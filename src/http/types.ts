@@ -1,11 +1,14 @@
 import type { RequestHeaders } from './headers.js';
-import type { PersonaPool } from '../pool/pool.js';
+import type { StorePool } from '../pool/pool.js';
+import type { PoolUser } from './roles.js';
 
 /**
- * The part of a {@link PersonaPool} the HTTP core uses: `snapshot` and `replace`, and `changes` to
+ * The part of a `PersonaPool` the HTTP core uses: `snapshot` and `replace`, and `changes` to
  * hold a GET asked to wait (`Prefer: wait=N`); without `changes`, such a GET is answered at once.
+ * `history` and `restore` serve the `history` and `restore` resources: without them, the history is
+ * empty and a restore is answered 404 `UNKNOWN_VERSION`.
  */
-export type PoolAccess = Pick<PersonaPool, 'snapshot' | 'replace'> & Partial<Pick<PersonaPool, 'changes'>>;
+export type PoolAccess = Pick<StorePool, 'snapshot' | 'replace'> & Partial<Pick<StorePool, 'changes' | 'history' | 'restore'>>;
 
 /** What `listPersonas` needs. */
 export interface ListPersonasRequest {
@@ -21,6 +24,8 @@ export interface ReplacePersonasRequest extends ListPersonasRequest {
   readonly body: unknown;
   /** Write only if the pool's current `version` is this one (the unquoted ETag). */
   readonly ifMatch?: string | undefined;
+  /** Who writes, for the history's `by`; default: the user's `username`, `name`, `email` or `id`. */
+  readonly by?: string | undefined;
 }
 
 /** Options of `createPersonasHandler`; an option left out or `undefined` takes its default. */
@@ -39,6 +44,11 @@ export interface PersonasHandlerOptions {
    * in seconds (a whole number up to 2,147,483). Default 30; 0 answers every GET at once.
    */
   readonly maxWaitSeconds?: number | undefined;
+  /**
+   * Who a user is, for the `by` of the history (who replaced each version): default, the first of the
+   * user's `username`, `name`, `email` and `id` that is a non-empty string or a number. Cut to 64 bytes.
+   */
+  readonly userName?: ((user: PoolUser) => string | number | undefined) | undefined;
 }
 
 /**
@@ -51,6 +61,11 @@ export type RawBody = Uint8Array | AsyncIterable<Uint8Array | string> | Readable
 export interface PersonasRequest {
   /** The HTTP method, upper-case, as node and fetch give it. */
   readonly method: string;
+  /**
+   * What is asked for: `personas` (default; GET, HEAD, PUT), `history` (GET, HEAD: the versions kept)
+   * or `restore` (POST `{ "version" }`). Anything else is answered 404 `Not found`.
+   */
+  readonly resource?: string | undefined;
   /** The user object of the host's own authentication; null or undefined for anonymous. */
   readonly user: unknown;
   /** The body, already parsed as JSON by the host; read for PUT only, and only when `rawBody` is undefined. */

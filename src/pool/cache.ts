@@ -54,7 +54,7 @@ export class ReadCache {
       throw new PersonaPoolError('SYNC_UNSUPPORTED', message);
     }
     const entry = this.#entries.get(language);
-    return this.settle(language, entry, store.readSync(entry?.tag, this.#maxBytes), generation);
+    return this.absorb(language, entry, store.readSync(entry?.tag, this.#maxBytes), generation);
   }
 
   /**
@@ -67,7 +67,7 @@ export class ReadCache {
   read(language: string, generation: number): PoolSnapshot | Promise<PoolSnapshot> {
     const entry = this.#entries.get(language);
     const read = this.#store.read(entry?.tag, this.#maxBytes);
-    return read instanceof Promise ? read.then((done) => this.settle(language, entry, done, generation)) : this.settle(language, entry, read, generation);
+    return read instanceof Promise ? read.then((done) => this.absorb(language, entry, done, generation)) : this.absorb(language, entry, read, generation);
   }
 
   /**
@@ -80,13 +80,13 @@ export class ReadCache {
    * @param generation - The watch generation, taken before the read.
    * @returns The snapshot.
    */
-  settle(language: string, entry: CacheEntry | undefined, read: StoreRead, generation: number): PoolSnapshot {
+  absorb(language: string, entry: CacheEntry | undefined, read: StoreRead, generation: number): PoolSnapshot {
     if (read.kind === 'unchanged') {
-      if (entry === undefined) throw new PersonaPoolError('STORE_UNAVAILABLE', `The store of ${this.#store.location} answered "unchanged" to a first read: it breaks the store contract (docs/stores.md)`);
+      if (entry === undefined) throw new PersonaPoolError('STORE_CONTRACT', `The store of ${this.#store.location} answered "unchanged" to a first read: it breaks the store contract (PersonaStore.read); fix the store`);
       entry.checked = generation;
       return entry.snapshot;
     }
-    const snapshot = toSnapshot(read, language);
+    const snapshot = toSnapshot(read, this.#store.location, language);
     if (read.kind === 'problem' && read.tag === undefined) this.#entries.delete(language);
     else this.remember(language, snapshot, read.tag, generation);
     return snapshot;

@@ -25,7 +25,7 @@ export interface LiveSource {
  * the subscribers, told of each new version.
  *
  * A cache entry confirmed (by an "unchanged" answer or a read) in the current generation is served
- * with no call to the store while {@link Live.trusted} is that generation: only in watch mode, while
+ * with no call to the store while {@link Live.trustedGeneration} is that generation: only in watch mode, while
  * the store's watch is healthy. Every hint, every poll and every write through the pool starts a new generation.
  */
 export class Live {
@@ -35,7 +35,8 @@ export class Live {
   #watch: StoreWatch | undefined;
   #poll: NodeJS.Timeout | undefined;
   #generation = 0;
-  #trusted = -1;
+  /** The generation whose confirmed entries are served from memory; undefined: none is (no healthy watch in watch mode). */
+  #trusted: number | undefined;
   #fellBack = false;
   #closed = false;
   #checking: Promise<void> | undefined;
@@ -55,11 +56,14 @@ export class Live {
     this.#keepWatch();
   }
 
-  /** The generation an entry must have been confirmed in to be served with no syscall; -1: none is. */
-  get trusted(): number {
+  /**
+   * Watch health, checked at each read: the generation an entry must have been confirmed in to be
+   * served with no call to the store; undefined when none is.
+   */
+  get trustedGeneration(): number | undefined {
     // A watch that lost its events says so through `healthy`, perhaps without a hint: from then on,
     // nothing confirmed before is vouched for (and its recovery must hint, starting a new generation).
-    if (this.#trusted !== -1 && this.#watch?.healthy !== true) this.#changed();
+    if (this.#trusted !== undefined && this.#watch?.healthy !== true) this.#changed();
     return this.#trusted;
   }
 
@@ -70,7 +74,20 @@ export class Live {
 
   /** Whether reads are answered from memory: watch mode, the watcher running, the pool open. */
   get watching(): boolean {
-    return this.#trusted !== -1;
+    return this.#trusted !== undefined;
+  }
+
+  /**
+   * In watch mode, while the store's watch does not vouch yet (or lost its connection): its `ready()`,
+   * for a read to await first, so that a sync read right after it answers from memory. Undefined when
+   * there is nothing to wait for.
+   *
+   * @returns The wait (bounded by the store, never rejecting), or undefined.
+   */
+  ready(): Promise<void> | undefined {
+    const watch = this.#watch;
+    if (!this.#watchMode || this.#fellBack || this.#closed || watch?.ready === undefined || watch.healthy) return undefined;
+    return watch.ready().catch((error: unknown) => log('the watch of %s broke its ready() contract: %O', this.#source.store.location, error));
   }
 
   /**
@@ -78,7 +95,7 @@ export class Live {
    *
    * @returns The new generation.
    */
-  advance(): number {
+  nextGeneration(): number {
     this.#generation++;
     this.#trust();
     return this.#generation;
@@ -215,7 +232,7 @@ export class Live {
 
   #trust(): void {
     const trusting = this.#watchMode && !this.#fellBack && !this.#closed && this.#watch?.healthy === true;
-    this.#trusted = trusting ? this.#generation : -1;
+    this.#trusted = trusting ? this.#generation : undefined;
   }
 
   /** Reads the pool and tells the subscribers of a new version; one check at a time, again if asked meanwhile. */

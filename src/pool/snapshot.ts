@@ -53,11 +53,11 @@ export function writtenSnapshot(path: string, personas: EmailPersona[], version:
  * Turns one read of the store into a frozen snapshot, logging every problem through `debug`.
  *
  * @param read - What the store found.
+ * @param path - The store's location.
  * @param languageDefault - The language of personas without one.
  * @returns The snapshot.
  */
-export function toSnapshot(read: ContentRead, languageDefault: string): PoolSnapshot {
-  const path = read.location;
+export function toSnapshot(read: ContentRead, path: string, languageDefault: string): PoolSnapshot {
   if (read.kind === 'missing') return Object.freeze({ path, personas: NOTHING, version: ABSENT_VERSION, problem: null });
   if (read.kind === 'problem') {
     log('%s', read.problem.message);

@@ -23,12 +23,18 @@ export interface HistoryEntry {
   readonly savedAt: string;
   /** The number of valid personas in that content. */
   readonly count: number;
+  /**
+   * Who wrote the version that replaced it (the `by` option of that write: `cli:<login>` for the CLI,
+   * the user's id or name over HTTP); absent when that write named no one, and for older entries.
+   */
+  readonly by?: string;
 }
 
 /**
  * What one read of a store found. `Tag` is what the store wants back to answer `unchanged` next time
  * (the file store: the path and the `fstat` of what it read; a database: the row's version); the pool
- * keeps it with its cached snapshot and never looks inside.
+ * keeps it with its cached snapshot and never looks inside. Where the content lives is the store's
+ * `location`, read by the pool after any answer but `unchanged`.
  *
  * - `unchanged`: the content is still the one tagged `since` (only when `since` was given). No bytes.
  * - `missing`: the pool holds nothing yet (no file, no row). Its version is `absent`.
@@ -45,32 +51,32 @@ export type StoreRead<Tag = unknown> =
   | {
       /** Nothing stored yet. */
       readonly kind: 'missing';
-      /** Where the pool lives (the snapshot's `path`). */
-      readonly location: string;
       /** Recognizes this state (nothing stored) at the next read. */
       readonly tag: Tag;
+      /** @deprecated Ignored: the pool reads the store's `location`. */
+      readonly location?: string;
     }
   | {
       /** The content, whole. */
       readonly kind: 'content';
-      /** Where the pool lives (the snapshot's `path`). */
-      readonly location: string;
       /** The bytes exactly as stored. */
       readonly bytes: Uint8Array;
       /** Recognizes this content at the next read. */
       readonly tag: Tag;
+      /** @deprecated Ignored: the pool reads the store's `location`. */
+      readonly location?: string;
     }
   | {
       /** Content that cannot be used. */
       readonly kind: 'problem';
-      /** Where the pool lives (the snapshot's `path`). */
-      readonly location: string;
       /** `UNREADABLE` or `TOO_LARGE`, with a message for an operator. */
       readonly problem: PoolProblem;
       /** The version the snapshot reports for it (the store's making). */
       readonly version: string;
       /** Recognizes it at the next read; without one the pool does not cache it. */
       readonly tag?: Tag;
+      /** @deprecated Ignored: the pool reads the store's `location`. */
+      readonly location?: string;
     };
 
 /** The limits of a read, set by the pool (its `maxBytes` option). */
@@ -85,27 +91,24 @@ export interface StoreReplaceOptions extends StoreReadOptions {
   readonly historyLimit: number;
 }
 
-/** What the history keeps of a content replaced, as the pool parsed it. */
-export interface StoreKept {
-  /** Its version. */
-  readonly version: string;
-  /** Its number of valid personas. */
-  readonly count: number;
-}
+/** What the history keeps of a content replaced, as the pool parsed it: its version and its count of valid personas. */
+export type StoreKept = Pick<HistoryEntry, 'version' | 'count'>;
 
 /** What the pool gives a store to write, from inside {@link PersonaStore.replace}. */
 export interface StoreWrite {
-  /** The new content, exactly as it is to be stored (canonical JSON text, UTF-8). */
+  /** The new content, exactly as it is to be stored (canonical JSON text, UTF-8). Its version is `versionOf(bytes)`. */
   readonly bytes: Uint8Array;
-  /** `versionOf(bytes)`, for stores that keep the version beside the content (e.g. a column). */
+  /** @deprecated `versionOf(bytes)`: derive it. Still given while stores move off it. */
   readonly version: string;
   /** How many valid personas `bytes` hold, for the history entry this content will one day become. */
   readonly count: number;
   /**
-   * The content being replaced, as the pool read it under the lock: its version and count of valid
-   * personas, to keep in the history; null when there is nothing to keep (missing, unreadable, too large).
+   * The content being replaced, as the pool read it under the lock, to keep in the history; null when
+   * there is nothing to keep (missing, unreadable, too large).
    */
   readonly replacing: StoreKept | null;
+  /** Who writes this content (the `by` option): kept with the entry of the content it replaces. */
+  readonly by?: string | undefined;
 }
 
 /**
@@ -147,16 +150,26 @@ export interface StoreWatch {
    * When it can again, the store calls `changed()` (the pool re-reads before trusting it again).
    */
   readonly healthy: boolean;
+  /**
+   * Optional: resolves once the watch vouches (`healthy`), or once its current attempt to (re)connect
+   * has failed; at once when already healthy. Bounded by the store's connect timeout; never rejects.
+   * In watch mode, an awaited read of a pool whose watch is not healthy awaits it before reading, so
+   * that `loadSync()` answers from memory right after.
+   */
+  ready?(): Promise<void>;
   /** Stops the watch; idempotent. No listener call follows. */
   close(): void;
 }
 
 /**
- * A place where one persona pool lives. `PersonaPool` reads and writes through it; see docs/stores.md
- * for what each method must guarantee and `test/stores/contract.ts` for the tests that prove it.
- * Stores must throw only `PersonaPoolError`s (by code: `VERSION_MISMATCH` comes from the pool;
- * `LOCKED`, `LOCK_COMPROMISED`, `WRITE_FAILED`, `UNKNOWN_VERSION`, `STORE_UNAVAILABLE` from stores),
- * and never put a secret (password, connection string) in a message or in `location`.
+ * A place where one persona pool lives: the store contract, in full (docs/stores.md links here;
+ * `test/stores/contract.ts` proves it for any store). `PersonaPool` reads and writes through it.
+ * Bytes in, bytes out: a store keeps the pool's JSON text exactly as written; the pool parses,
+ * validates and computes every version (`versionOf(bytes)`), so the same content has the same version
+ * in every store. Stores throw only `PersonaPoolError`s (by code: `VERSION_MISMATCH` comes from the
+ * pool; `LOCKED`, `LOCK_COMPROMISED`, `WRITE_FAILED`, `UNKNOWN_VERSION`, `VERSION_UNREADABLE`,
+ * `STORE_UNAVAILABLE` from stores), and never put a secret (password, connection string) in a message
+ * or in `location`. The pool checks each optional method once and degrades as each one says.
  *
  * @typeParam Tag - What the store gives with each read to recognize that content later; opaque to the pool.
  *
@@ -209,8 +222,10 @@ export interface PersonaStore<Tag = unknown> {
   replace(since: Tag | undefined, change: StoreChange<Tag>, options: StoreReplaceOptions): Promise<StoreWritten<Tag>>;
 
   /**
-   * The versions the history keeps, newest first. Reading it never fails the caller: a history that
-   * cannot be listed has no entries (log why).
+   * The versions the history keeps, newest first. Each replace keeps the content it replaces, as
+   * `replacing` describes it, with `savedAt` (when that content was saved: a file's mtime, a row's
+   * update time); the same version is not kept twice in a row. Reading it never fails the caller: a
+   * history that cannot be listed has no entries (log why).
    *
    * @returns `{ version, savedAt, count }` of each version kept.
    */
@@ -222,7 +237,8 @@ export interface PersonaStore<Tag = unknown> {
    * @param version - A version listed by {@link PersonaStore.history}.
    * @param options - `maxBytes`.
    * @returns The bytes, exactly as they were stored.
-   * @throws {PersonaPoolError} `UNKNOWN_VERSION` when no such version is kept or it cannot be read;
+   * @throws {PersonaPoolError} `UNKNOWN_VERSION` (404) when no such version is kept; `VERSION_UNREADABLE`
+   *   (500) when it is kept but cannot be read (permissions, too large);
    *   a store may also throw `NOT_A_LIST` for content that is not a JSON list, to name where it lies
    *   (the pool checks it anyway).
    */

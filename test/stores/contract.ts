@@ -71,7 +71,15 @@ export function testStore(name: string, make: () => StoreUnderTest | Promise<Sto
       expect(text(read)).toBe('[ {"name": "Ann Lee", "email": "ann@corp.example", "role": "CFO"} ]');
       expect(await store.read(tag, LIMITS)).toEqual({ kind: 'unchanged' });
       if (read.kind === 'content') expect(await store.read(read.tag, LIMITS)).toEqual({ kind: 'unchanged' });
-      if (store.readSync) expect(store.readSync(tag, LIMITS)).toEqual({ kind: 'unchanged' });
+    });
+
+    // A capability a store lacks is skipped, so the report shows it was not proved (the pool's fallbacks are tested above).
+    it('readSync, where offered: the content as read() gives it, and "unchanged" for the tag it gave', async (ctx) => {
+      const { store } = await fresh();
+      if (store.readSync === undefined) return ctx.skip();
+      const tag = await writeRaw(store, '[]');
+      expect(text(store.readSync(undefined, LIMITS))).toBe('[]');
+      expect(store.readSync(tag, LIMITS)).toEqual({ kind: 'unchanged' });
     });
 
     it('answers a content problem as a value: TOO_LARGE over maxBytes; the pool shows INVALID_JSON for bytes that are not JSON', async () => {
@@ -169,6 +177,25 @@ export function testStore(name: string, make: () => StoreUnderTest | Promise<Sto
       expect((await pool.snapshot()).version).toBe(first.version);
     });
 
+    it('keeps who replaced each version (the by of replace, update and restore); absent when a write names no one', async () => {
+      const { store } = await fresh();
+      const pool = new PersonaPool({ store });
+      const first = await pool.replace(personas(1, 'one'));
+      const second = await pool.replace(personas(2, 'two'), { by: 'ann@corp.example' });
+      const third = await pool.update((current) => [...current, ...personas(1, 'three')], { by: 'Zoë 👩‍💻' });
+      await pool.restore(first.version, { by: 'cli:root' });
+      await pool.replace(personas(5, 'five'));
+      const history = await pool.history();
+      expect(history.map(({ version, by }) => [version, by])).toEqual([
+        [first.version, undefined],
+        [third.version, 'cli:root'],
+        [second.version, 'Zoë 👩‍💻'],
+        [first.version, 'ann@corp.example'],
+      ]);
+      expect(history[0]).not.toHaveProperty('by');
+      await expect(pool.replace(personas(1, 'x'), { by: 'x'.repeat(65) })).rejects.toSatisfy((error) => isPersonaPoolError(error, 'INVALID_OPTION'));
+    });
+
     it('keeps at most historyLimit versions', async () => {
       const { store } = await fresh();
       const pool = new PersonaPool({ store, historyLimit: 1 });
@@ -188,10 +215,9 @@ export function testStore(name: string, make: () => StoreUnderTest | Promise<Sto
       await pool.close();
     });
 
-    // A capability a store lacks has nothing to prove here: the pool's fallbacks are tested above.
-    it('watch, where offered: hints after an outside write; close stops it, twice over', async () => {
+    it('watch, where offered: hints after an outside write; close stops it, twice over', async (ctx) => {
       const { store, twin } = await fresh();
-      if (store.watch === undefined) return;
+      if (store.watch === undefined) return ctx.skip();
       let hints = 0;
       let failed: string | undefined;
       const watch = store.watch({ changed: () => hints++, failed: (reason) => (failed = reason) });
@@ -205,9 +231,9 @@ export function testStore(name: string, make: () => StoreUnderTest | Promise<Sto
       expect(watch.healthy).toBe(false);
     });
 
-    it('close, where offered: idempotent', async () => {
+    it('close, where offered: idempotent', async (ctx) => {
       const { store } = await fresh();
-      if (store.close === undefined) return;
+      if (store.close === undefined) return ctx.skip();
       await store.close();
       await expect(store.close()).resolves.toBeUndefined();
     });

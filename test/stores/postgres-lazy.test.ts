@@ -1,9 +1,14 @@
 // pg is an optional peer dependency: `import 'persona-pool'` and the CLI on the file store never load
 // it, and `--store postgres` without it says what to install. A module hook (test/fixtures/no-pg-hooks.mjs)
 // makes any import of pg fail, as if it were not installed.
+import fs from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { PersonaPool } from '../../src/index.js';
+import { postgresStore, type PostgresClient } from '../../src/stores/postgres/index.js';
 import { BIN, sandbox, SAMPLE } from '../cli-fixtures.js';
-import { DIST, FIXTURES, runNode } from '../helpers.js';
+import { DIST, FIXTURES, runNode, tempDir } from '../helpers.js';
 
 const NO_PG = ['--import', `${FIXTURES}no-pg-hooks.mjs`];
 
@@ -29,3 +34,28 @@ function runNodeArgs(args: readonly string[], env: Record<string, string> = { PA
   const [first = '', ...rest] = args;
   return runNode(first, rest, { env });
 }
+
+describe('persona-pool/postgres throws only PersonaPoolErrors', () => {
+  it('imported where pg is not installed: INVALID_OPTION that says to install it', async () => {
+    // The built package in a folder whose node_modules holds everything but pg.
+    const dir = tempDir();
+    fs.cpSync(DIST.replace(/index\.js$/, ''), join(dir, 'dist'), { recursive: true });
+    const modules = join(dir, 'node_modules');
+    fs.mkdirSync(modules);
+    const installed = fileURLToPath(new URL('../../node_modules/', import.meta.url));
+    for (const name of fs.readdirSync(installed)) if (!/^pg($|-)/.test(name)) fs.symlinkSync(join(installed, name), join(modules, name));
+    const script = `import(${JSON.stringify(join(dir, 'dist/stores/postgres/index.js'))}).then(() => console.log('loaded'), (error) => console.log(error.constructor.name, error.code, error.status, error.message.includes('npm install pg')))`;
+    const child = await runNodeArgs(['--input-type=module', '-e', script]);
+    expect(child.stdout).toBe('PersonaPoolError INVALID_OPTION 500 true\n');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a client whose connect() gives no pool connection (a pg.Client): INVALID_OPTION, not a TypeError', async () => {
+    const client = { query: () => Promise.resolve({ rows: [] }), connect: () => Promise.resolve(undefined) } as unknown as PostgresClient;
+    const store = postgresStore({ client, name: 'g' });
+    const pool = new PersonaPool({ store });
+    await expect(pool.replace([{ name: 'Ann Lee', email: 'ann@corp.example', role: 'CFO' }])).rejects.toMatchObject({ name: 'PersonaPoolError', code: 'INVALID_OPTION' });
+    await expect(store.listen()).rejects.toMatchObject({ name: 'PersonaPoolError', code: 'INVALID_OPTION' });
+    await store.close();
+  });
+});

@@ -15,6 +15,10 @@ export interface TestServer {
   stop(): void;
   /** Starts it again, on the same port and data. */
   start(): void;
+  /** The command line (program first) of {@link TestServer.stop}, for a child process to run itself. */
+  readonly stopCommand: readonly string[];
+  /** `pg_ctl restart -m immediate`: every server process killed at once, then a start with crash recovery. */
+  crash(): void;
   /** Stops it and removes its folder. */
   remove(): void;
 }

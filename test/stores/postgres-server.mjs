@@ -75,6 +75,9 @@ export async function startTestServer() {
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
   const start = () => void asServerUser(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
   const stop = () => void asServerUser(bin, 'pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+  const ctl = [join(bin, 'pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop'];
+  const stopCommand = IS_ROOT ? ['runuser', '-u', 'postgres', '--', ...ctl] : ctl;
+  const crash = () => void asServerUser(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-m', 'immediate', '-w', '-t', '60', 'restart']);
   start();
   const database = 'persona_test';
   const config = { host: '127.0.0.1', port, user, password, database };
@@ -94,5 +97,5 @@ export async function startTestServer() {
     }
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  return { host: '127.0.0.1', port, user, password, database, config, stop, start, remove };
+  return { host: '127.0.0.1', port, user, password, database, config, stop, start, remove, stopCommand, crash };
 }

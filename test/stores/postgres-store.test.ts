@@ -194,9 +194,12 @@ describe('postgresStore', () => {
     await waitFor(() => watch.healthy);
     server.stop();
     try {
-      const early = postgresStore({ client, name: 'other', reconnectMs: 50 });
+      // On a pg.Pool of its own (on `client`, it would join the LISTEN connection already held).
+      const own = new pg.Pool({ ...server.config, max: 1 });
+      const early = postgresStore({ client: own, name: 'other', reconnectMs: 50 });
       await expect(early.listen()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
       await early.close(); // it stops trying
+      await own.end();
       await expect(s.read(undefined, LIMITS)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', status: 503 });
       await expect(s.replace(undefined, async () => writeOf(list(2)), LIMITS)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
       await expect(s.readVersion('x', LIMITS)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });

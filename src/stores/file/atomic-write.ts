@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fs, { type BigIntStats } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 
 let sequence = 0;
@@ -133,39 +133,4 @@ export function removeLeftovers(target: string, keep: string): string[] {
     .filter((path) => path !== keep);
   for (const path of leftovers) fs.rmSync(path, { force: true });
   return leftovers;
-}
-
-function lstatOf(path: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(path, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * Follows `path` through symlinks to the file they name, which may not exist yet.
- *
- * @param path - A path that may be a symlink.
- * @returns The final target's path, and its `lstat` (undefined when it does not exist or cannot be
- *   stat'ed; after 40 links, the last link's).
- */
-export function followLinks(path: string): { target: string; stats: fs.Stats | undefined } {
-  let current = path;
-  let stats = lstatOf(current);
-  for (let hops = 0; hops < 40 && stats?.isSymbolicLink() === true; hops++) {
-    current = resolve(dirname(current), fs.readlinkSync(current));
-    stats = lstatOf(current);
-  }
-  return { target: current, stats };
-}
-
-/**
- * Follows `path` through symlinks to the file they name, which may not exist yet.
- *
- * @param path - A path that may be a symlink.
- * @returns The final target's path.
- */
-export function resolveLinks(path: string): string {
-  return followLinks(path).target;
 }

@@ -20,7 +20,7 @@ export type FileRead = Exclude<StoreRead<FileTag>, { kind: 'unchanged' }>;
 
 function unreadable(path: string, error: NodeJS.ErrnoException): FileRead {
   const message = `Cannot read the persona pool ${path} (${error.code ?? String(error)}): check that it is a readable file`;
-  return { kind: 'problem', location: path, problem: { code: 'UNREADABLE', message }, version: UNREADABLE_VERSION };
+  return { kind: 'problem', problem: { code: 'UNREADABLE', message }, version: UNREADABLE_VERSION };
 }
 
 function notAFile(path: string, what: string): PoolProblem {
@@ -41,14 +41,14 @@ function statVersion(stats: BigIntStats): string {
 }
 
 function problemOf(path: string, stats: BigIntStats, problem: PoolProblem): FileRead {
-  return { kind: 'problem', location: path, problem, version: statVersion(stats), tag: { path, stamp: stampOf(stats) } };
+  return { kind: 'problem', problem, version: statVersion(stats), tag: { path, stamp: stampOf(stats) } };
 }
 
 /** What a bounded read of the pool file means for the pool. */
 function toFileRead(path: string, read: BoundedRead, maxBytes: number): FileRead {
   switch (read.kind) {
     case 'missing':
-      return { kind: 'missing', location: path, tag: { path, stamp: undefined } };
+      return { kind: 'missing', tag: { path, stamp: undefined } };
     case 'failed':
       return unreadable(path, read.error);
     case 'not-a-file':
@@ -56,7 +56,7 @@ function toFileRead(path: string, read: BoundedRead, maxBytes: number): FileRead
     case 'too-large':
       return problemOf(path, read.stats, tooLarge(path, read.size, maxBytes));
     case 'read':
-      return { kind: 'content', location: path, bytes: read.bytes, tag: { path, stamp: stampOf(read.stats) } };
+      return { kind: 'content', bytes: read.bytes, tag: { path, stamp: stampOf(read.stats) } };
   }
 }
 

@@ -1,7 +1,7 @@
 import fs, { type BigIntStats, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { FileStoreOptions } from './options.js';
+import type { FileStoreOptions } from './file-options.js';
 
 /** A path's `stat`, in numbers or bigints: undefined when missing, the error when it could not be taken. */
 export type Stat = Stats | BigIntStats | undefined | Error;

@@ -1,11 +1,11 @@
-import { followLinks, resolveLinks } from './atomic-write.js';
-import { keptBytes, listHistory } from './history-restore.js';
-import { fileStoreOptions, type FileStoreOptions } from './options.js';
+import { followLinks, resolveLinks } from './symlinks.js';
+import { keptBytes, listHistory } from './history-read.js';
+import { fileStoreOptions, type FileStoreOptions } from './file-options.js';
 import { readPoolFile, readPoolFileSync, type FileRead, type FileTag } from './read.js';
 import { locatePool, statOf, type Stat } from './resolve-path.js';
 import { stampOf, unchanged } from './stamp.js';
-import { watchFile } from './watch.js';
-import { lockPool, writeLocked } from './write.js';
+import { watchFile } from './file-watch.js';
+import { lockPool, writeLocked } from './locked-write.js';
 import { refuseNonFile } from './write-errors.js';
 import type { OptionsInput } from '../../options.js';
 import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
@@ -35,7 +35,8 @@ export class FileStore implements PersonaStore<FileTag> {
 
   /** The pool file: fixed with `resolveOnce`, else resolved now (the variable is read at each call). */
   get location(): string {
-    return this.#fixedPath ?? locatePool(this.#options, false).path;
+    // The pool asks after each read of new content: a fixed path costs no `stat`.
+    return this.#fixedPath ?? this.#options.path ?? locatePool(this.#options, false).path;
   }
 
   /**
@@ -81,7 +82,7 @@ export class FileStore implements PersonaStore<FileTag> {
       const current = this.#unchanged(since, path, stat) ? UNCHANGED : this.#noteStamp(readPoolFileSync(path, options.maxBytes));
       const kept = current.kind === 'unchanged' ? since?.stamp : current.tag?.stamp;
       const write = await change(current);
-      const content = write.replacing === null || kept === undefined ? null : { ...write.replacing, stats: kept.stats };
+      const content = write.replacing === null || kept === undefined ? null : { ...write.replacing, stats: kept.stats, by: write.by };
       const written = await writeLocked(write.bytes, { path, target, lock, content, ...options }, this.#options);
       return { location: path, tag: this.#noteTag({ path, stamp: stampOf(written) }) };
     } finally {
@@ -147,7 +148,10 @@ export class FileStore implements PersonaStore<FileTag> {
 }
 
 /**
- * The file store (see {@link FileStore}).
+ * The file store: the pool as one JSON file, found as the Python original finds it (the variable, the
+ * system path, the user path), read with one `stat` when unchanged, written under a cross-process
+ * lock, atomically and durably, its replaced versions kept in `<file>.history/`. It is what a
+ * `PersonaPool` uses without a `store` option. See docs/stores.md.
  *
  * @param options - Any of {@link FileStoreOptions}.
  * @returns The store.
@@ -158,6 +162,6 @@ export class FileStore implements PersonaStore<FileTag> {
  * const pool = new PersonaPool({ store: fileStore({ path: '/srv/pools/global.json' }) });
  * ```
  */
-export function fileStore(options: OptionsInput<FileStoreOptions> = {}): FileStore {
+export function fileStore(options: OptionsInput<FileStoreOptions> = {}): PersonaStore {
   return new FileStore(options);
 }

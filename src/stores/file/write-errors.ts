@@ -1,7 +1,7 @@
 import type { Stats } from 'node:fs';
 import { fileKind } from './bounded-read.js';
 import { PersonaPoolError } from '../../errors.js';
-import type { FileStoreOptions } from './options.js';
+import type { FileStoreOptions } from './file-options.js';
 import type { Stat } from './resolve-path.js';
 
 const WRITE_REASONS: Readonly<Record<string, string>> = {

@@ -95,12 +95,12 @@ export class MemoryStore implements PersonaStore<number> {
     const { bytes, revision: tag } = this.#place;
     const location = this.location;
     if (since === tag) return UNCHANGED;
-    if (bytes === undefined) return { kind: 'missing', location, tag };
+    if (bytes === undefined) return { kind: 'missing', tag };
     if (bytes.byteLength > options.maxBytes) {
       const message = `The persona pool ${location} is ${bytes.byteLength} bytes, over the limit of ${options.maxBytes}: split or trim it`;
-      return { kind: 'problem', location, problem: { code: 'TOO_LARGE', message }, version: `memory-${tag}`, tag };
+      return { kind: 'problem', problem: { code: 'TOO_LARGE', message }, version: `memory-${tag}`, tag };
     }
-    return { kind: 'content', location, bytes: bytes.slice(), tag };
+    return { kind: 'content', bytes: bytes.slice(), tag };
   }
 
   /**
@@ -115,7 +115,7 @@ export class MemoryStore implements PersonaStore<number> {
     const place = this.#place;
     const run = place.lock.then(async () => {
       const write = await change(this.readSync(since, options));
-      this.#keep(write.replacing, options.historyLimit);
+      this.#keep(write.replacing, options.historyLimit, write.by);
       place.bytes = write.bytes.slice();
       place.revision++;
       place.savedAt = new Date().toISOString();
@@ -133,7 +133,7 @@ export class MemoryStore implements PersonaStore<number> {
    */
   async history(): Promise<readonly HistoryEntry[]> {
     this.#open();
-    return this.#place.kept.map(({ version, savedAt, count }) => ({ version, savedAt, count }));
+    return this.#place.kept.map(({ version, savedAt, count, by }) => (by === undefined ? { version, savedAt, count } : { version, savedAt, count, by }));
   }
 
   /**
@@ -183,9 +183,11 @@ export class MemoryStore implements PersonaStore<number> {
     if (this.#closed) throw new PersonaPoolError('STORE_UNAVAILABLE', `The store of ${this.location} is closed: make a new one`);
   }
 
-  #keep(replacing: { readonly version: string; readonly count: number } | null, limit: number): void {
+  #keep(replacing: { readonly version: string; readonly count: number } | null, limit: number, by: string | undefined): void {
     const { bytes, savedAt, kept } = this.#place;
-    if (replacing !== null && bytes !== undefined && limit > 0 && kept[0]?.version !== replacing.version) kept.unshift({ ...replacing, savedAt, bytes });
+    if (replacing !== null && bytes !== undefined && limit > 0 && kept[0]?.version !== replacing.version) {
+      kept.unshift({ ...replacing, savedAt, bytes, ...(by === undefined ? {} : { by }) });
+    }
     kept.splice(limit);
   }
 }

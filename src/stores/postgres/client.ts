@@ -28,6 +28,8 @@ export interface PostgresConnection {
   on(event: 'error', listener: (error: Error) => void): unknown;
   /** The connection ended. */
   on(event: 'end', listener: () => void): unknown;
+  /** Removes an `error` listener, before the connection goes back to the pool. */
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /**

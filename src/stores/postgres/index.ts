@@ -6,13 +6,14 @@
  * @packageDocumentation
  */
 import { createRequire } from 'node:module';
+import { PersonaPoolError } from '../../errors.js';
 import type { PostgresStoreInput } from './options.js';
 import { PostgresStore } from './store.js';
 
 try {
   createRequire(import.meta.url).resolve('pg');
 } catch {
-  throw new Error('persona-pool/postgres needs the "pg" package, an optional peer dependency of persona-pool: install it with "npm install pg"');
+  throw new PersonaPoolError('INVALID_OPTION', 'persona-pool/postgres needs the "pg" package, an optional peer dependency of persona-pool: install it with "npm install pg"');
 }
 
 export type { PostgresClient, PostgresConnection, PostgresQuery, PostgresResult } from './client.js';
@@ -24,7 +25,7 @@ export { PostgresStore, type PostgresTag } from './store.js';
  * A store that keeps the pool `name` in PostgreSQL, for `new PersonaPool({ store })`. Call
  * `await store.setup()` once (or run the SQL of docs/stores.md).
  *
- * @param options - `client` (your `pg.Pool`), `name`, and optionally `table`, `lockWaitMs`, `reconnectMs`.
+ * @param options - `client` (your `pg.Pool`), `name`, and optionally `table`, `lockWaitMs`, `reconnectMs`, `connectTimeoutMs`.
  * @returns The store.
  * @throws {PersonaPoolError} `INVALID_OPTION` for a malformed option (an invalid table name among them).
  *

@@ -1,9 +1,7 @@
-import createDebug from 'debug';
 import type { StoreWatch, StoreWatchListener } from '../types.js';
-import type { PostgresClient, PostgresConnection } from './client.js';
-import { errorCode, storeError } from './errors.js';
-
-const log = createDebug('persona-pool:postgres');
+import type { PostgresClient } from './client.js';
+import { storeError } from './errors.js';
+import { SharedListen, type ListenMember } from './listen-shared.js';
 
 /** What a {@link PostgresListen} listens to, and how. */
 export interface ListenTarget {
@@ -13,38 +11,46 @@ export interface ListenTarget {
   /** The pool's name: only notifications with this payload are told. */
   readonly name: string;
   readonly reconnectMs: number;
+  /** How long {@link PostgresListen.ready} waits for an attempt to listen. */
+  readonly connectTimeoutMs: number;
   /** The store's location and table, for the errors of {@link PostgresListen.start}. */
   readonly location: string;
   readonly table: string;
 }
 
 /**
- * The `LISTEN` connection of one PostgreSQL store, shared by its watches: one connection of the host's
- * pool, held from the first watch (or `store.listen()`) until the store closes. Its watches vouch
- * (`healthy`) only while that connection is up and listening; any loss of it (the server restarted,
- * `pg_terminate_backend`, a network error) makes them unhealthy at once, so the pool checks the
- * database at each read, and it connects again every `reconnectMs`. Each watch is told `changed()`
- * both when the connection is lost and once it listens again.
+ * The `LISTEN` side of one PostgreSQL store, shared by its watches: a member of the one
+ * {@link SharedListen} connection of its `pg.Pool` in this process, from the first watch (or
+ * `store.listen()`) until the store closes. Its watches vouch (`healthy`) only while that connection
+ * is up and listening on the store's channel; any loss of it makes them unhealthy at once, so the pool
+ * checks the database at each read, and it connects again every `reconnectMs`, or at once when an
+ * awaited read asks ({@link PostgresListen.ready}). Each watch is told `changed()` both when the
+ * connection is lost and once it listens again.
  */
 export class PostgresListen {
   readonly #target: ListenTarget;
   readonly #listeners = new Set<StoreWatchListener>();
-  #connection: PostgresConnection | undefined;
-  #listening = false;
-  #started = false;
+  readonly #member: ListenMember;
+  #shared: SharedListen | undefined;
   #closed = false;
-  #timer: NodeJS.Timeout | undefined;
-  /** Settled by the next attempt to listen: true when it listens. */
-  #attempt: Promise<boolean> = Promise.resolve(false);
 
   /** @param target - The pool, channel and name. */
   constructor(target: ListenTarget) {
     this.#target = target;
+    const listeners = this.#listeners;
+    this.#member = {
+      channel: target.channel,
+      name: target.name,
+      reconnectMs: target.reconnectMs,
+      tell() {
+        for (const listener of [...listeners]) listener.changed();
+      },
+    };
   }
 
   /** Whether the connection is up and listening. */
   get listening(): boolean {
-    return this.#listening;
+    return this.#shared?.listening(this.#target.channel) === true;
   }
 
   /**
@@ -54,14 +60,25 @@ export class PostgresListen {
    * @throws {PersonaPoolError} `STORE_UNAVAILABLE` when this attempt fails (it tries again every `reconnectMs`).
    */
   async start(): Promise<void> {
-    if (this.#listening) return;
-    if (!this.#started) {
-      this.#started = true;
-      this.#attempt = this.#open();
-    }
-    let error: unknown = new Error('connection');
-    const listening = await this.#attempt.catch((reason: unknown) => ((error = reason), false));
-    if (!listening) throw storeError(error, { ...this.#target, lockWaitMs: 0, fallback: 'STORE_UNAVAILABLE' });
+    if (this.listening) return;
+    const error = await this.#join()?.connect();
+    if (!this.listening) throw storeError(error ?? new Error('connection'), { ...this.#target, lockWaitMs: 0, fallback: 'STORE_UNAVAILABLE' });
+  }
+
+  /**
+   * Resolves once listening, or once the attempt to listen under way (one starts now if none is,
+   * without waiting for `reconnectMs`) has failed, or after `connectTimeoutMs`; at once when listening
+   * or closed. Never rejects.
+   *
+   * @returns Once the watch vouches, or cannot now.
+   */
+  async ready(): Promise<void> {
+    const shared = this.#join();
+    if (shared === undefined || this.listening) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#target.connectTimeoutMs)));
+    await Promise.race([shared.connect(), timeout]);
+    clearTimeout(timer);
   }
 
   /**
@@ -72,14 +89,16 @@ export class PostgresListen {
    */
   watch(listener: StoreWatchListener): StoreWatch {
     this.#listeners.add(listener);
-    void this.start().catch(() => undefined);
+    this.#join();
     const listeners = this.#listeners;
-    const listening = () => this.#listening;
+    const listening = () => this.listening;
+    const ready = () => this.ready();
     let open = true;
     return {
       get healthy() {
         return open && listening();
       },
+      ready: () => (open ? ready() : Promise.resolve()),
       close() {
         open = false;
         listeners.delete(listener);
@@ -87,74 +106,18 @@ export class PostgresListen {
     };
   }
 
-  /** Stops listening and gives the connection back, discarded (it still listens). Idempotent. */
+  /** Stops listening: leaves the shared connection, given back once no store of its pg.Pool listens. Idempotent. */
   close(): void {
     this.#closed = true;
     this.#listeners.clear();
-    clearTimeout(this.#timer);
-    const connection = this.#connection;
-    this.#connection = undefined;
-    this.#listening = false;
-    connection?.release(true);
+    this.#shared?.leave(this.#member);
+    this.#shared = undefined;
   }
 
-  #tell(): void {
-    for (const listener of [...this.#listeners]) listener.changed();
-  }
-
-  async #open(): Promise<boolean> {
-    let connection: PostgresConnection;
-    try {
-      connection = await this.#target.client.connect();
-    } catch (error) {
-      log('watch: cannot connect (%s), again in %d ms', errorCode(error), this.#target.reconnectMs);
-      this.#retry();
-      throw error;
-    }
-    if (this.#closed) return (connection.release(true), false);
-    this.#connection = connection;
-    this.#attach(connection);
-    try {
-      await connection.query(`LISTEN ${this.#target.channel}`);
-    } catch (error) {
-      this.#lost(connection, error);
-      throw error;
-    }
-    if (this.#connection !== connection) return false;
-    this.#listening = true;
-    log('watch: listening on %s for %s', this.#target.channel, this.#target.name);
-    this.#tell();
-    return true;
-  }
-
-  #attach(connection: PostgresConnection): void {
-    const { channel, name } = this.#target;
-    connection.on('notification', (message) => {
-      if (message.channel === channel && message.payload === name && this.#connection === connection) this.#tell();
-    });
-    connection.on('error', (error) => this.#lost(connection, error));
-    connection.on('end', () => this.#lost(connection, undefined));
-  }
-
-  /** The connection broke: unhealthy at once, the connection discarded, a new one in `reconnectMs`. */
-  #lost(connection: PostgresConnection, error: unknown): void {
-    if (this.#connection !== connection) return;
-    this.#connection = undefined;
-    this.#listening = false;
-    log('watch: LISTEN connection lost (%s), again in %d ms', error === undefined ? 'end' : errorCode(error), this.#target.reconnectMs);
-    connection.release(true);
-    this.#retry();
-    // A hint too: whatever changed while the connection was going is not vouched for (and the pool
-    // sees the watch unhealthy now, so each read checks the database until it listens again).
-    this.#tell();
-  }
-
-  #retry(): void {
-    if (this.#closed) return;
-    this.#timer = setTimeout(() => {
-      this.#attempt = this.#open();
-      this.#attempt.catch(() => undefined);
-    }, this.#target.reconnectMs);
-    this.#timer.unref();
+  /** The shared connection, joined at the first use; undefined once closed. */
+  #join(): SharedListen | undefined {
+    if (this.#closed) return undefined;
+    this.#shared ??= SharedListen.join(this.#target.client, this.#member);
+    return this.#shared;
   }
 }

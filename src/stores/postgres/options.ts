@@ -18,6 +18,11 @@ export interface PostgresStoreOptions {
   readonly lockWaitMs: number;
   /** How long the watch waits before connecting again after losing its `LISTEN` connection (ms; default 1000). */
   readonly reconnectMs: number;
+  /**
+   * In watch mode, how long an awaited read waits for the `LISTEN` connection to be up before it reads
+   * anyway (ms; default 5000); the connection itself is bounded by the `pg.Pool`'s `connectionTimeoutMillis`.
+   */
+  readonly connectTimeoutMs: number;
 }
 
 /** What {@link postgresStore} takes: `client` and `name`, and any of the other options (`undefined` meaning the default). */
@@ -31,6 +36,8 @@ export const POSTGRES_STORE_DEFAULTS = {
   lockWaitMs: 15_000,
   /** One attempt a second to listen again. */
   reconnectMs: 1000,
+  /** As the `connectionTimeoutMillis` docs/stores.md suggests. */
+  connectTimeoutMs: 5000,
 } as const satisfies Partial<PostgresStoreOptions>;
 
 /** The table names accepted: never interpolated into SQL unless they match this. */
@@ -63,5 +70,6 @@ export function postgresOptions(input: PostgresStoreInput): PostgresStoreOptions
   }
   checkNumber('lockWaitMs', options.lockWaitMs);
   checkNumber('reconnectMs', options.reconnectMs);
+  checkNumber('connectTimeoutMs', options.connectTimeoutMs);
   return options;
 }

@@ -2,8 +2,10 @@
 export interface PostgresSql {
   /** The `NOTIFY` channel: the table's name. */
   readonly channel: string;
-  /** Creates the tables and index if missing (run under an advisory lock). */
+  /** Creates the tables, index and columns if missing (run under an advisory lock). */
   readonly setup: readonly string[];
+  /** $1 the table, $2 its history table: whether both exist, the history with its `written_by` column. */
+  readonly ready: string;
   /** $1 name, $2 the version known (or null), $3 maxBytes: version, size, and the content unless unchanged or too large. */
   readonly read: string;
   /** As `read`, locking the row (`FOR UPDATE`). */
@@ -14,7 +16,8 @@ export interface PostgresSql {
    * nothing to keep), $5 the history limit, $6 the channel, $7 the content as bytea when $2 is null.
    * Keeps the current row in the history (unless $4 is null or $5 is 0), writes the new one, prunes
    * the history to the newest $5, and notifies. Its parts share one snapshot: the history insert
-   * reads the row before the write, and the prune sees the history before the insert.
+   * reads the row before the write, and the prune sees the history before the insert. $8: who writes
+   * (or null), kept as the `written_by` of the row it replaces.
    */
   readonly write: string;
   /** $1 name: the history, newest first. */
@@ -53,12 +56,16 @@ export function sqlFor(table: string): PostgresSql {
   saved_at timestamptz NOT NULL
 )`,
       `CREATE INDEX IF NOT EXISTS ${bare(history)}_name_id ON ${history} (name, id DESC)`,
+      `ALTER TABLE ${history} ADD COLUMN IF NOT EXISTS written_by text`,
     ],
+    ready: `SELECT to_regclass($1) IS NOT NULL AND EXISTS (
+  SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass($2) AND attname = 'written_by' AND NOT attisdropped
+) AS ready`,
     read: select,
     lockRow: `${select} FOR UPDATE`,
     write: `WITH kept AS (
-    INSERT INTO ${history} (name, version, count, content, saved_at)
-    SELECT name, version, $4::int, content, updated_at FROM ${table} WHERE name = $1 AND $4::int IS NOT NULL AND $5::int > 0
+    INSERT INTO ${history} (name, version, count, content, saved_at, written_by)
+    SELECT name, version, $4::int, content, updated_at, $8::text FROM ${table} WHERE name = $1 AND $4::int IS NOT NULL AND $5::int > 0
     RETURNING id
   ), written AS (
     INSERT INTO ${table} (name, content, version, updated_at)
@@ -72,7 +79,7 @@ export function sqlFor(table: string): PostgresSql {
     RETURNING 1
   )
   SELECT pg_notify($6, $1), (SELECT count(*) FROM written) AS written, (SELECT count(*) FROM pruned) AS pruned`,
-    history: `SELECT version, count, saved_at FROM ${history} WHERE name = $1 ORDER BY id DESC`,
+    history: `SELECT version, count, saved_at, written_by FROM ${history} WHERE name = $1 ORDER BY id DESC`,
     version: `SELECT content FROM ${history} WHERE name = $1 AND version = $2 ORDER BY id DESC LIMIT 1`,
   };
 }

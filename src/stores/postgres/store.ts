@@ -5,7 +5,9 @@ import type { PostgresConnection } from './client.js';
 import { errorCode, storeError } from './errors.js';
 import { PostgresListen } from './listen.js';
 import { postgresOptions, type PostgresStoreInput, type PostgresStoreOptions } from './options.js';
+import { historyEntry, type HistoryRow } from './history.js';
 import { sqlFor, type PostgresSql } from './sql.js';
+import { FromChange, transaction } from './transaction.js';
 
 const log = createDebug('persona-pool:postgres');
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -97,7 +99,7 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
       const write = await change(this.#found(row, since, options.maxBytes)).catch((error: unknown) => Promise.reject(new FromChange(error)));
       const kept = row === undefined ? null : (write.replacing?.count ?? null);
       const { text, bytes } = payloadOf(write.bytes);
-      const values = [name, text, write.version, kept, options.historyLimit, sql.channel, bytes];
+      const values = [name, text, write.version, kept, options.historyLimit, sql.channel, bytes, write.by ?? null];
       await connection.query({ name: `${this.#prefix}write`, text: sql.write, values });
       return write.version;
     }, lockWaitMs);
@@ -112,7 +114,7 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   async history(): Promise<readonly HistoryEntry[]> {
     try {
       const { rows } = await this.#options.client.query(this.#sql.history, [this.#options.name]);
-      return (rows as { version: string; count: number; saved_at: Date }[]).map((row) => ({ version: row.version, savedAt: row.saved_at.toISOString(), count: row.count }));
+      return (rows as HistoryRow[]).map(historyEntry);
     } catch (error) {
       log('history of %s not listed (%s)', this.location, errorCode(error));
       return [];
@@ -142,8 +144,9 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   }
 
   /**
-   * Listens for this pool's `NOTIFY` on the store's `LISTEN` connection (one per store, taken from the
-   * host's pool at the first watch and held until {@link PostgresStore.close}).
+   * Listens for this pool's `NOTIFY` on the `LISTEN` connection of the host's `pg.Pool` (one per
+   * `pg.Pool` in this process, shared by every store made on it, taken at the first watch and held
+   * until the last of them closes).
    *
    * @param listener - Told of each change, and after each reconnection.
    * @returns The watch.
@@ -153,9 +156,8 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   }
 
   /**
-   * Takes the `LISTEN` connection now and waits until it listens, so that a watch made afterwards
-   * (`new PersonaPool({ store, watch: true })`) vouches from its first read; without it, a watch
-   * vouches once its connection is up, and the pool reads the database until then.
+   * Takes the `LISTEN` connection now and waits until it listens: an optional warm-up (in watch mode,
+   * the pool's first awaited read waits for that connection anyway, up to `connectTimeoutMs`).
    *
    * @returns Once listening.
    * @throws {PersonaPoolError} `STORE_UNAVAILABLE` when the database cannot be reached (the store keeps trying in the background).
@@ -165,8 +167,9 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   }
 
   /**
-   * Gives back the `LISTEN` connection, ending every watch of this store; the host's `pg.Pool` stays
-   * open (it is the host's). Idempotent; a watch made afterwards listens again.
+   * Ends every watch of this store, leaving the shared `LISTEN` connection (given back when no other
+   * store of its `pg.Pool` listens); the host's `pg.Pool` stays open (it is the host's). Idempotent; a
+   * watch made afterwards listens again.
    *
    * @returns Once closed.
    */
@@ -176,15 +179,15 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   }
 
   #listener(): PostgresListen {
-    const { client, name, reconnectMs, table } = this.#options;
-    this.#listen ??= new PostgresListen({ client, name, reconnectMs, table, location: this.location, channel: this.#sql.channel });
+    const { client, name, reconnectMs, connectTimeoutMs, table } = this.#options;
+    this.#listen ??= new PostgresListen({ client, name, reconnectMs, connectTimeoutMs, table, location: this.location, channel: this.#sql.channel });
     return this.#listen;
   }
 
   async #ready(): Promise<boolean> {
     const { table } = this.#options;
     try {
-      const { rows } = await this.#options.client.query('SELECT to_regclass($1) IS NOT NULL AND to_regclass($2) IS NOT NULL AS ready', [table, `${table}_history`]);
+      const { rows } = await this.#options.client.query(this.#sql.ready, [table, `${table}_history`]);
       return (rows[0] as { ready: boolean }).ready;
     } catch (error) {
       throw this.#error(error, 'STORE_UNAVAILABLE');
@@ -212,28 +215,8 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
     return (await connection.query(query)).rows[0] as Row | undefined;
   }
 
-  /** Runs `work` in a transaction on a connection of its own, with a lock timeout if given; any failure rolls back. */
-  async #transaction<T>(work: (connection: PostgresConnection) => Promise<T>, lockWaitMs?: number): Promise<T> {
-    let connection: PostgresConnection;
-    try {
-      connection = await this.#options.client.connect();
-    } catch (error) {
-      throw this.#error(error, 'STORE_UNAVAILABLE');
-    }
-    let broken: Error | undefined;
-    try {
-      // One round trip; lockWaitMs is a checked integer, the only value written into this SQL.
-      await connection.query(lockWaitMs === undefined ? 'BEGIN' : `BEGIN; SET LOCAL lock_timeout = ${lockWaitMs}`);
-      const result = await work(connection);
-      await connection.query('COMMIT');
-      return result;
-    } catch (error) {
-      await connection.query('ROLLBACK').catch((rollback: unknown) => (broken = new Error(errorCode(rollback))));
-      if (error instanceof FromChange) throw error.error;
-      throw this.#error(error, 'WRITE_FAILED');
-    } finally {
-      connection.release(broken ?? false);
-    }
+  #transaction<T>(work: (connection: PostgresConnection) => Promise<T>, lockWaitMs?: number): Promise<T> {
+    return transaction(this.#options.client, (error, fallback) => this.#error(error, fallback), work, lockWaitMs);
   }
 
   #error(error: unknown, fallback: 'STORE_UNAVAILABLE' | 'WRITE_FAILED'): PersonaPoolError {
@@ -256,9 +239,4 @@ function payloadOf(bytes: Uint8Array): { text: string | null; bytes: Buffer | nu
     // not UTF-8: sent as bytea
   }
   return { text: null, bytes: Buffer.from(bytes) };
-}
-
-/** An error thrown by the pool's `change`: rethrown as it is, after the rollback. */
-class FromChange {
-  constructor(readonly error: unknown) {}
 }

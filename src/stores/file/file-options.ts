@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PersonaPoolError } from '../../errors.js';
 import { withDefaults, type OptionsInput } from '../../options.js';
 
-/** Options of {@link fileStore}; the pool's options of the same names (docs/pool.md) when the pool makes its own store. */
+/** Options of {@link fileStore}: every file concern of a pool (path resolution, lock timings, when to resolve). */
 export interface FileStoreOptions {
   /** A fixed pool file; when set, path resolution is skipped. */
   readonly path: string | undefined;
@@ -29,17 +29,12 @@ export interface FileStoreOptions {
 
 /** The defaults of {@link FileStoreOptions} but `env` (`process.env`) and `userPath` (`~/.decnet/email_personas.json`). */
 export const FILE_STORE_DEFAULTS = {
-  /** No fixed file: the path is resolved at each call. */
   path: undefined,
-  /** The variable the Python original reads. */
   envVar: 'DECNET_REALISM_PERSONAS',
-  /** The original's system-wide pool. */
   systemPath: '/etc/decnet/email_personas.json',
-  /** Ten seconds. */
   lockStaleMs: 10_000,
-  /** Fifteen seconds: longer than `lockStaleMs`, so a crashed writer's lock is taken over in time. */
+  // Longer than lockStaleMs, so a crashed writer's lock is always taken over in time.
   lockWaitMs: 15_000,
-  /** Resolved at each call. */
   resolveOnce: false,
 } as const satisfies Omit<FileStoreOptions, 'env' | 'userPath'>;
 

@@ -2,8 +2,19 @@ import { PersonaPoolError } from '../errors.js';
 import { inspectPersonas, toList } from '../persona/parse.js';
 import type { EmailPersona } from '../persona/schema.js';
 import type { PoolSnapshot } from './snapshot.js';
-import { recallValidation, type Validated } from './validated.js';
+import type { RejectedPersona } from '../errors.js';
+import type { PersonaWarning } from '../persona/warnings.js';
 import { ABSENT_VERSION } from '../version.js';
+
+/** What validating a list gave. */
+export interface Validated {
+  /** The valid personas, `language` resolved. */
+  readonly personas: EmailPersona[];
+  /** The invalid entries, with their reasons. */
+  readonly rejected: RejectedPersona[];
+  /** What looks like a mistake in the entries (see `inspectPersonas`). */
+  readonly warnings: readonly PersonaWarning[];
+}
 
 /** Encodes the pool's text: a `TextEncoder` is faster than `Buffer.from` for text of this size. */
 const UTF8 = new TextEncoder();
@@ -35,7 +46,7 @@ export function validateEntries(entries: unknown, limits: { readonly maxPersonas
   if (entries.length > maxPersonas) {
     throw new PersonaPoolError('TOO_MANY', `Too many personas: ${entries.length}, the limit is ${maxPersonas}: trim the list or raise maxPersonas`);
   }
-  const { personas, rejected, warnings } = recallValidation(entries, languageDefault) ?? inspectPersonas(entries, { languageDefault });
+  const { personas, rejected, warnings } = inspectPersonas(entries, { languageDefault });
   if (entries.length > 0 && personas.length === 0) {
     const reasons = rejected.slice(0, 3).map(({ index, issues }) => `#${index}: ${issues.map((issue) => issue.message).join(', ')}`);
     const message = `Persona validation failed: no entry is valid. Each persona needs name, email (as user@domain.tld) and role. First reasons: ${reasons.join('; ')}`;
@@ -64,7 +75,7 @@ export function checkMatch(ifMatch: string | undefined, current: PoolSnapshot): 
  * @param current - The pool, as read under the lock.
  * @returns Its version and count of valid personas, or null.
  */
-export function keepable(current: PoolSnapshot): { readonly version: string; readonly count: number } | null {
+export function historyEntryOf(current: PoolSnapshot): { readonly version: string; readonly count: number } | null {
   const code = current.problem?.code;
   if (current.version === ABSENT_VERSION || code === 'UNREADABLE' || code === 'TOO_LARGE') return null;
   return { version: current.version, count: current.personas.length };
@@ -79,7 +90,7 @@ export function keepable(current: PoolSnapshot): { readonly version: string; rea
  * @returns The entries.
  * @throws {PersonaPoolError} `NOT_A_LIST` when that content is not a JSON list.
  */
-export function keptList(location: string, version: string, bytes: Uint8Array): readonly unknown[] {
+export function restorableList(location: string, version: string, bytes: Uint8Array): readonly unknown[] {
   const source = toList(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
   if ('list' in source) return source.list;
   const message = `Version ${version} of the persona pool ${location}, kept in its history, is not a JSON list of personas (${source.problem.message}): nothing was written. Fix it and import it`;

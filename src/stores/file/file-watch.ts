@@ -1,4 +1,4 @@
-import { FolderWatch } from './watcher.js';
+import { FolderWatch } from './folder-watch.js';
 import type { StoreWatch, StoreWatchListener } from '../types.js';
 
 /**
@@ -26,6 +26,8 @@ export function watchFile(path: string, listener: StoreWatchListener): StoreWatc
     get healthy() {
       return watch.healthy;
     },
+    // The folder's watch is up (or failed for good) once watchFile returns: nothing to wait for.
+    ready: () => Promise.resolve(),
     close: () => watch.close(),
   };
 }

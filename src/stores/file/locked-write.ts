@@ -2,9 +2,9 @@ import fs, { type BigIntStats } from 'node:fs';
 import { dirname } from 'node:path';
 import { removeLeftovers, writeFileAtomic } from './atomic-write.js';
 import { PersonaPoolError } from '../../errors.js';
-import { keepVersion, type Content, type Keeping } from './history.js';
+import { keepVersion, type Content, type Keeping } from './history-keep.js';
 import { acquireLock, LockError, type HeldLock } from './lock.js';
-import type { FileStoreOptions } from './options.js';
+import type { FileStoreOptions } from './file-options.js';
 import { statOf } from './resolve-path.js';
 import { refuseNonFile, writeFailed } from './write-errors.js';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import createDebug from 'debug';
 import { readBoundedSync, type BoundedRead } from './bounded-read.js';
 import { PersonaPoolError } from '../../errors.js';
-import { historyFolder, keptIn, nameOf, namesIn, parseName, type Kept } from './history-names.js';
+import { historyFolder, keptIn, nameOf, namesIn, parseName, type HistoryFile } from './history-names.js';
 import { inspectPersonas } from '../../persona/parse.js';
 import { versionOf } from '../../version.js';
 
@@ -18,6 +18,8 @@ export interface Content {
   readonly count: number;
   /** The `fstat` of the handle the content was read from. */
   readonly stats: BigIntStats;
+  /** Who writes the content that replaces it (kept in its file name). */
+  readonly by?: string | undefined;
 }
 
 /** The names in a folder that only needs pruning: none when it cannot be listed. */
@@ -42,7 +44,7 @@ function sameFile(a: BigIntStats, b: BigIntStats): boolean {
 }
 
 /** Names a kept file by what it really holds; removes it if that is no pool content at all. */
-function settle(folder: string, seq: number, path: string, content: Content | null): Kept | undefined {
+function nameByContent(folder: string, seq: number, path: string, content: Content | null): HistoryFile | undefined {
   if (content === null) {
     fs.rmSync(path, { force: true });
     return undefined;
@@ -53,28 +55,32 @@ function settle(folder: string, seq: number, path: string, content: Content | nu
 }
 
 /** The copy, where a hard link cannot be made: written under a temporary name, then renamed. */
-function copy(target: string, folder: string, seq: number, maxBytes: number): Kept | undefined {
+function copy(target: string, folder: string, seq: number, maxBytes: number, by: string | undefined): HistoryFile | undefined {
   const read = readBoundedSync(target, maxBytes);
   const temp = join(folder, `.${seq}.tmp`);
   if (read.kind === 'read') fs.writeFileSync(temp, read.bytes);
-  return settle(folder, seq, temp, measured(read));
+  return nameByContent(folder, seq, temp, withBy(measured(read), by));
 }
 
-function keep(target: string, folder: string, seq: number, content: Content, maxBytes: number): Kept | undefined {
+function withBy(content: Content | null, by: string | undefined): Content | null {
+  return content === null || by === undefined ? content : { ...content, by };
+}
+
+function keep(target: string, folder: string, seq: number, content: Content, maxBytes: number): HistoryFile | undefined {
   const path = join(folder, nameOf(seq, content));
   try {
     fs.linkSync(target, path);
   } catch (error) {
     if (!NO_LINK.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
     log('cannot link %s (%s): copying it', target, (error as NodeJS.ErrnoException).code);
-    return copy(target, folder, seq, maxBytes);
+    return copy(target, folder, seq, maxBytes, content.by);
   }
   if (sameFile(fs.statSync(path, { bigint: true }), content.stats)) return parseName(nameOf(seq, content));
   // A writer that takes no lock changed the file since it was read: name the link by what it holds.
-  return settle(folder, seq, path, measured(readBoundedSync(path, maxBytes)));
+  return nameByContent(folder, seq, path, withBy(measured(readBoundedSync(path, maxBytes)), content.by));
 }
 
-function prune(folder: string, names: readonly string[], old: readonly Kept[]): void {
+function prune(folder: string, names: readonly string[], old: readonly HistoryFile[]): void {
   const leftovers = names.filter((name) => name.startsWith('.') && name.endsWith('.tmp'));
   for (const name of [...old.map((kept) => kept.name), ...leftovers]) {
     try {
@@ -116,7 +122,7 @@ export function keepVersion(target: string, content: Content | null, options: { 
   const folder = historyFolder(target);
   const keeping = content !== null && options.limit > 0;
   let names: string[];
-  let added: Kept | undefined;
+  let added: HistoryFile | undefined;
   try {
     names = keeping ? namesIn(folder, true) : listedOrNone(folder);
     const newest = keptIn(names)[0];

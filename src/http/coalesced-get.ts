@@ -1,0 +1,162 @@
+import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './headers.js';
+import { holdWhileUnchanged, preferredWait, type ChangeSource } from './wait.js';
+import type { PersonasRequest, PersonasResponse, PoolAccess } from './types.js';
+import type { PoolSnapshot } from '../pool/snapshot.js';
+
+const NO_CACHE = 'no-cache';
+
+/** Makes the GET body of a snapshot, for a handler that serves another shape (the named pools'). */
+export type Shape = (snapshot: PoolSnapshot) => unknown;
+const IF_NONE_MATCH = 'if-none-match';
+
+/** What GET answers from one snapshot, made once per snapshot object. */
+interface Reply {
+  /** The ETag of its version. */
+  readonly etag: string;
+  /** The `If-None-Match` values that match without parsing: the ETag, the weak ETag, `*`. */
+  readonly matches: readonly string[];
+  /** The GET body, serialized and encoded on the first GET that needs it. */
+  body: Buffer | undefined;
+}
+
+/** The pool's snapshot taken for the GETs of one turn of the event loop: pending until the pool answers, then held. */
+interface TickSnapshot {
+  readonly pending: Promise<PoolSnapshot>;
+  snapshot?: PoolSnapshot;
+  reply?: Reply;
+}
+
+/**
+ * Whether node's `req.headers` (or any record) has `If-None-Match` as one of the exact forms of
+ * the ETag. A `true` is final: a header listing a matching tag matches whatever else is listed.
+ */
+function matchesWhole(headers: RequestHeaders | undefined, reply: Reply): boolean {
+  if (headers === undefined || headers === null || typeof headers.get === 'function') return false;
+  const value = (headers as Readonly<Record<string, unknown>>)[IF_NONE_MATCH];
+  return typeof value === 'string' && reply.matches.includes(value) && Object.hasOwn(headers, IF_NONE_MATCH);
+}
+
+/** Whether `If-None-Match` lists the version, any form, any header spelling. */
+function listsVersion(headers: RequestHeaders | undefined, version: string, reply: Reply): boolean {
+  const header = headerValue(headers, IF_NONE_MATCH);
+  if (header === undefined) return false;
+  if (reply.matches.includes(header)) return true;
+  const known = taggedVersions(header);
+  return known.includes('*') || known.includes(version);
+}
+
+/** The GET body of a snapshot, serialized once (HEAD and 304 never serialize it). */
+function listBody(snapshot: PoolSnapshot, reply: Reply, shape: Shape | undefined): Buffer {
+  if (reply.body === undefined) {
+    const { path, personas, version, problem } = snapshot;
+    reply.body = Buffer.from(JSON.stringify(shape === undefined ? { path, personas, version, problem } : shape(snapshot)));
+  }
+  return reply.body;
+}
+
+/** The GET/HEAD answer from a snapshot: 304 when `If-None-Match` lists its version. */
+function answer(snapshot: PoolSnapshot, reply: Reply, request: PersonasRequest, shape?: Shape): PersonasResponse {
+  const { etag } = reply;
+  const { headers } = request;
+  if (matchesWhole(headers, reply) || listsVersion(headers, snapshot.version, reply)) {
+    return { status: 304, headers: { etag, 'cache-control': NO_CACHE }, body: null };
+  }
+  const body = request.method === 'HEAD' ? null : listBody(snapshot, reply, shape);
+  return { status: 200, headers: { 'content-type': JSON_TYPE, etag, 'cache-control': NO_CACHE }, body };
+}
+
+/**
+ * A 304 held while the version is unchanged, when the request asks with `Prefer: wait=N`, the
+ * handler allows it and the pool can tell of its changes; any other answer as it is.
+ */
+function held(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse, replyOf: (snapshot: PoolSnapshot) => Reply, shape: Shape | undefined): PersonasResponse | Promise<PersonasResponse> {
+  if (response.status !== 304 || maxWait === 0 || !tellsChanges(pool)) return response;
+  const seconds = preferredWait(request.headers, maxWait);
+  if (seconds === 0) return response;
+  return holdWhileUnchanged(pool, seconds, request.signal, (snapshot) => answer(snapshot, replyOf(snapshot), request, shape));
+}
+
+/** Whether the pool can tell of its changes: a host may pass an object with `snapshot` and `replace` only. */
+function tellsChanges(pool: PoolAccess): pool is PoolAccess & ChangeSource {
+  return typeof pool.changes === 'function';
+}
+
+/** A reply made for a snapshot, without a lookup: the same snapshot object comes back while the pool is unchanged. */
+function newReply(snapshot: PoolSnapshot): Reply {
+  const { version } = snapshot;
+  const etag = etagOf(version);
+  // A version with a comma (or an empty one) is not one tag once unquoted: parse it as before.
+  const matches = version === '' || version.includes(',') ? ['*'] : [etag, `W/${etag}`, '*'];
+  return { etag, matches, body: undefined };
+}
+
+/**
+ * The GETs of one handler, coalesced: the first GET of a turn of the event loop takes the pool's
+ * snapshot (one `stat`), and the GETs that arrived with it in the same turn share it. Every request
+ * read in this turn arrived before the snapshot was taken, so a change completed before a request
+ * arrived is always seen; under load, one `stat` serves many requests. Each handler has its own:
+ * two handlers share nothing.
+ */
+export class CoalescedGets {
+  readonly #pool: PoolAccess;
+  readonly #shape: Shape | undefined;
+  /** The ETag and body of each snapshot served, made once per snapshot object. */
+  readonly #replies = new WeakMap<PoolSnapshot, Reply>();
+  #current: TickSnapshot | undefined;
+
+  /**
+   * @param pool - The pool the handler serves.
+   * @param shape - Makes the GET body (the named pools'); undefined: `{ path, personas, version, problem }`.
+   */
+  constructor(pool: PoolAccess, shape: Shape | undefined) {
+    this.#pool = pool;
+    this.#shape = shape;
+  }
+
+  /**
+   * Answers a GET or HEAD (the role already checked) from the pool as of this turn of the event
+   * loop; a 304 asked to wait (`Prefer: wait=N`) is held until the version changes.
+   *
+   * @param request - The request.
+   * @param maxWait - The longest hold of a GET asked to wait, in seconds; 0: never hold.
+   * @returns The answer itself once this turn's snapshot is in; else a promise of it, which rejects
+   * with whatever the pool's `snapshot()` rejects with.
+   */
+  answer(request: PersonasRequest, maxWait: number): PersonasResponse | Promise<PersonasResponse> {
+    const tick = this.#tick();
+    const { snapshot } = tick;
+    const replyOf = (taken: PoolSnapshot): Reply => this.#replyOf(taken);
+    const shape = this.#shape;
+    if (snapshot === undefined) return tick.pending.then((taken) => held(this.#pool, request, maxWait, answer(taken, replyOf(taken), request, shape), replyOf, shape));
+    tick.reply ??= replyOf(snapshot);
+    return held(this.#pool, request, maxWait, answer(snapshot, tick.reply, request, shape), replyOf, shape);
+  }
+
+  /** Ends the current turn's snapshot (after a write), so that the next GET takes a new one. */
+  forget(): void {
+    this.#current = undefined;
+  }
+
+  #tick(): TickSnapshot {
+    let tick = this.#current;
+    if (tick === undefined) {
+      const started: TickSnapshot = { pending: Promise.resolve(this.#pool.snapshot()) };
+      started.pending.then((snapshot) => (started.snapshot = snapshot), () => undefined);
+      this.#current = started;
+      setImmediate(() => {
+        if (this.#current === started) this.#current = undefined;
+      });
+      tick = started;
+    }
+    return tick;
+  }
+
+  #replyOf(snapshot: PoolSnapshot): Reply {
+    let reply = this.#replies.get(snapshot);
+    if (reply === undefined) {
+      reply = newReply(snapshot);
+      this.#replies.set(snapshot, reply);
+    }
+    return reply;
+  }
+}
