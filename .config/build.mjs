@@ -1,7 +1,12 @@
 // Builds dist/: the TypeScript sources with tsc, then the persona file's JSON Schema from the valibot schema,
-// and the endpoint's OpenAPI 3.1 document from that same JSON Schema (so the two cannot drift).
+// and the endpoint's OpenAPI 3.1 document from that same JSON Schema (so the two cannot drift). Then
+// esbuild bundles each entry of the exports map (and the CLI) into one module, with the code they share
+// in dist/chunks/; tsc's .d.ts stay, its .js go to dist/unbundled/: node then loads a few files, not ~70.
+// valibot is bundled too (only the functions used: its full module costs ~4 ms of start-up to load);
+// it stays a dependency for the types. debug, proper-lockfile and pg load only when needed, so stay out.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -44,4 +49,51 @@ const schema = {
 writeFileSync(`${dist}schema.json`, `${JSON.stringify(schema, null, 2)}\n`);
 const { openApiDocument } = await import(`${dist}http/openapi.js`);
 writeFileSync(`${dist}openapi.json`, `${JSON.stringify(openApiDocument({ schema }), null, 2)}\n`);
+
+// The parsing fast path reads valibot's internals: prove it here, once, against the valibot the bundles
+// will hold, instead of in every process on its first parse (see src/persona/fast-self-check.ts).
+const { selfCheck } = await import(`${dist}persona/fast-self-check.js`);
+const { acceptPersona } = await import(`${dist}persona/fast-accept.js`);
+const disagreement = selfCheck(acceptPersona);
+if (disagreement !== undefined) console.warn(`build: the parsing fast path fails its self-check (${disagreement}): dist/ checks it at run time, and parses with v.safeParse alone`);
+
+// tsc's modules move to dist/unbundled/ (not packed: package.json "files"), for the test fixtures that
+// need an internal module.
+for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' })) {
+  if (!file.endsWith('.js')) continue;
+  mkdirSync(dirname(`${dist}unbundled/${file}`), { recursive: true });
+  renameSync(`${dist}${file}`, `${dist}unbundled/${file}`);
+}
+/**
+ * crypto and worker_threads load on first use rather than at import: together they cost milliseconds
+ * (crypto loads streams, keys, webcrypto…), and only reads and writes need them. Each becomes an object
+ * of getters over process.getBuiltinModule() (its export names read here, at build time).
+ */
+const builtinsOnUse = {
+  name: 'builtins-on-use',
+  setup(build) {
+    build.onResolve({ filter: /^node:(?:crypto|worker_threads)$/ }, ({ path }) => ({ path, namespace: 'builtin-on-use' }));
+    build.onLoad({ filter: /.*/, namespace: 'builtin-on-use' }, ({ path }) => {
+      const getters = Object.keys(process.getBuiltinModule(path)).map((name) => `get ${JSON.stringify(name)}() { return load()[${JSON.stringify(name)}]; }`);
+      return { contents: `let loaded;\nconst load = () => (loaded ??= process.getBuiltinModule(${JSON.stringify(path)}));\nmodule.exports = {\n  ${getters.join(',\n  ')}\n};\n`, loader: 'js' };
+    });
+  },
+};
+const { build } = await import('esbuild');
+await build({
+  entryPoints: ['index', 'stores/postgres/index', 'bin'].map((entry) => `${root}src/${entry}.ts`),
+  outbase: `${root}src`,
+  outdir: dist,
+  chunkNames: 'chunks/[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20.19',
+  external: ['debug', 'proper-lockfile', 'pg'],
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [builtinsOnUse],
+  define: disagreement === undefined ? { PERSONA_POOL_FAST_PATH_PROVEN: 'true' } : {},
+});
 if (existsSync(`${dist}bin.js`)) chmodSync(`${dist}bin.js`, 0o755);

@@ -73,8 +73,8 @@ try {
 assert.equal(schema.type, 'array');
 assert.equal(schema.items.type, 'object');
 assert.equal(openapi.openapi, '3.1.0');
-assert.deepEqual(openapi.components.schemas.PersonaPoolPersona, schema.items);
-assert.deepEqual(Object.keys(openApiDocument({ schema, path: '/p' }).paths), ['/p']);
+assert.deepEqual(Object.keys(openapi.components.schemas.PersonaPoolPersonaInput.properties), Object.keys(schema.items.properties));
+assert.deepEqual(Object.keys(openApiDocument({ schema, path: '/p', poolsPath: null }).paths), ['/p', '/p/history', '/p/restore']);
 const fetchResponse = await createPersonasFetchHandler({ pool: new PersonaPool({ path: join(tmpdir(), 'persona-pool-none', 'p.json') }) })(new Request('http://x/'), null);
 assert.equal(fetchResponse.status, 401);
 assert.deepEqual([...schema.items.required].sort(), ['email', 'name', 'role']);
@@ -82,6 +82,8 @@ await assert.rejects(import('persona-pool/dist/persona/parse.js'), { code: 'ERR_
 // pg is an optional peer dependency, not installed here: the root entry worked without it above, and
 // the PostgreSQL entry says what to install.
 await assert.rejects(import('persona-pool/postgres'), (error) => /npm install pg/.test(error.message));
+const { followPersonas } = await import('persona-pool/browser');
+assert.throws(() => followPersonas({ url: '/p' }), { code: 'INVALID_OPTION' });
 console.log('esm ok');
 `;
 

@@ -90,16 +90,17 @@ describe('the OpenAPI document', () => {
     expect({ valid: result.valid, version: validator.version }).toEqual({ valid: true, version: '3.1' });
   });
 
-  it('is the one openApiDocument builds from the shipped JSON Schema, its persona that schema\'s items', () => {
-    const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as { items: unknown };
+  it('is the one openApiDocument builds from the shipped JSON Schema, its request persona that schema\'s items', () => {
+    const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as { items: { properties: object } };
     expect(openApiDocument({ schema })).toEqual(doc);
-    expect((doc as unknown as { components: { schemas: { PersonaPoolPersona: unknown } } }).components.schemas.PersonaPoolPersona).toEqual(schema.items);
+    const input = (doc as unknown as { components: { schemas: { PersonaPoolPersonaInput: typeof schema.items } } }).components.schemas.PersonaPoolPersonaInput;
+    expect(Object.keys(input.properties)).toEqual(Object.keys(schema.items.properties));
   });
 
   it('describes another path, with the host\'s own security and no placeholder, and stays valid', async () => {
     const schema = JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8')) as { items: unknown };
-    const other = openApiDocument({ schema, path: '/admin/personas', security: [{ session: [] }] }) as typeof doc & { components: Record<string, unknown> };
-    expect(Object.keys(other.paths)).toEqual(['/admin/personas']);
+    const other = openApiDocument({ schema, path: '/admin/personas', security: [{ session: [] }], poolsPath: null }) as typeof doc & { components: Record<string, unknown> };
+    expect(Object.keys(other.paths)).toEqual(['/admin/personas', '/admin/personas/history', '/admin/personas/restore']);
     expect(Object.keys(other.paths['/admin/personas'] ?? {})).toEqual(['get', 'head', 'put']);
     expect(other.paths['/admin/personas']?.put).toMatchObject({ security: [{ session: [] }] });
     expect(other.components.securitySchemes).toBeUndefined();

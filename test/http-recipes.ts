@@ -84,7 +84,7 @@ export function runRecipe(folder: string, name: string, code: string, pool: stri
     child.once('exit', (code, signal) => reject(new Error(`${name} exited (${code ?? signal}) before listening:\n${stderr}`)));
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
-      const port = /Listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
+      const port = /Listening on https?:\/\/127\.0\.0\.1:(\d+)/.exec(stdout)?.[1];
       if (port === undefined) return;
       resolve({
         port: Number(port),

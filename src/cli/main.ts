@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { importFile, printPath, showPool, validateFile, type CommandContext, type CommandOptions } from './commands.js';
 import { restoreVersion, showHistory } from './history.js';
@@ -62,8 +62,9 @@ function parse(argv: readonly string[], options: OptionSpec): Parsed | string {
   }
 }
 
+/** The package's version, from its own manifest by name (the same from src/, dist/ or a bundle of either). */
 function version(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const manifest = createRequire(import.meta.url)('persona-pool/package.json') as { version: string };
   return manifest.version;
 }
 

@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import { PersonaPoolError } from '../errors.js';
 import { MAX_BODY_BYTES } from './body.js';
 import { etagOf } from './headers.js';
@@ -19,7 +19,7 @@ import type { ReplaceResult } from '../pool/transaction.js';
 import { requireAdmin, requireViewer, type PoolUser } from './roles.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
 
-const log = createDebug('persona-pool:http');
+const log = logger('persona-pool:http');
 
 const ALLOW = 'GET, HEAD, PUT';
 

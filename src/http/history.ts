@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import { PersonaPoolError } from '../errors.js';
 import { etagOf } from './headers.js';
 import type { CoalescedGets } from './coalesced-get.js';
@@ -8,7 +8,7 @@ import type { PersonasHandlerOptions, PersonasRequest, PersonasResponse } from '
 
 // The history resources of the handler: GET <base>/history (viewer), POST <base>/restore (admin).
 
-const log = createDebug('persona-pool:http');
+const log = logger('persona-pool:http');
 
 const HISTORY_ALLOW = 'GET, HEAD';
 const RESTORE_ALLOW = 'POST';

@@ -1,7 +1,7 @@
 import { PERSONA_WARNING_CODES } from '../persona/warnings.js';
+import { requestPersona, responsePersona, type JsonSchema } from './openapi-persona.js';
 
-/** A JSON Schema, as an OpenAPI 3.1 document holds it. */
-export type JsonSchema = Readonly<Record<string, unknown>>;
+export type { JsonSchema } from './openapi-persona.js';
 
 const ref = (name: string): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 const text = { type: 'string' } as const;
@@ -15,6 +15,36 @@ function closed(description: string, properties: Readonly<Record<string, JsonSch
 
 const rejected = { type: 'array', items: ref('PersonaPoolRejected') } as const;
 
+/** The schemas of history, restore and named pools. */
+function historySchemas(): Record<string, JsonSchema> {
+  return {
+    PersonaPoolHistory: closed('The versions kept, newest first (GET …/history).', { history: { type: 'array', items: ref('PersonaPoolHistoryEntry') } }),
+    PersonaPoolHistoryEntry: closed(
+      'A version kept.',
+      {
+        version: { ...text, description: 'The version, for `POST …/restore`.' },
+        savedAt: { ...text, format: 'date-time', description: 'When it was replaced.' },
+        count: { type: 'integer', minimum: 0, description: 'Its number of personas.' },
+        by: { ...text, description: 'Who wrote the version that replaced it; absent when unknown.' },
+      },
+      ['by'],
+    ),
+    PersonaPoolRestore: {
+      type: 'object',
+      description: 'The version to bring back (POST …/restore).',
+      properties: { version: { ...text, description: 'A `version` from the history.' } },
+      required: ['version'],
+    },
+    PersonaPoolNamedSnapshot: {
+      type: 'object',
+      description: 'A named pool (GET): its personas, its `language_default`, and the fields the host adds (such as `topology_id`).',
+      properties: { language_default: text, personas: { type: 'array', items: ref('PersonaPoolPersona') } },
+      required: ['language_default', 'personas'],
+      additionalProperties: true,
+    },
+  };
+}
+
 /**
  * The schemas of the document's `components.schemas`, named `PersonaPool…` so that a host merges
  * them into its own document without a clash.
@@ -24,7 +54,8 @@ const rejected = { type: 'array', items: ref('PersonaPoolRejected') } as const;
  */
 export function componentSchemas(persona: JsonSchema): Record<string, JsonSchema> {
   return {
-    PersonaPoolPersona: persona,
+    PersonaPoolPersona: responsePersona(persona),
+    PersonaPoolPersonaInput: requestPersona(persona),
     PersonaPoolProblem: closed('Why the file on disk is unusable; `personas` is then empty.', {
       code: { enum: ['INVALID_JSON', 'NOT_A_LIST', 'UNREADABLE', 'TOO_LARGE'] },
       message: { ...text, description: 'What is wrong and what to do, for an operator; it names the file.' },
@@ -38,9 +69,10 @@ export function componentSchemas(persona: JsonSchema): Record<string, JsonSchema
     PersonaPoolReplace: {
       type: 'object',
       description: 'The new pool (PUT). Invalid entries are left out and listed in `rejected`; other fields are ignored.',
-      properties: { personas: { type: 'array', items: ref('PersonaPoolPersona') } },
+      properties: { personas: { type: 'array', items: ref('PersonaPoolPersonaInput') } },
       required: ['personas'],
     },
+    ...historySchemas(),
     PersonaPoolWritten: closed('What was written (PUT).', {
       path: { ...text, description: 'The pool file.' },
       personas: { type: 'array', items: ref('PersonaPoolPersona'), description: 'What is now in the pool.' },

@@ -1,9 +1,9 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import type { StorePool } from '../pool/pool.js';
 import type { PersonaStore } from '../stores/types.js';
 import type { PersonasHandler } from './types.js';
 
-const log = createDebug('persona-pool:http');
+const log = logger('persona-pool:http');
 
 /** A named pool opened by the pools handler. */
 export interface OpenPool {

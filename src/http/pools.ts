@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import { PersonaPoolError } from '../errors.js';
 import { StorePool } from '../pool/pool.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
@@ -9,7 +9,7 @@ import { failure, jsonResponse, methodNotAllowed } from './respond.js';
 import { requireViewer } from './roles.js';
 import type { PersonasHandlerOptions, PersonasRequest, PersonasResponse } from './types.js';
 
-const log = createDebug('persona-pool:http');
+const log = logger('persona-pool:http');
 
 /** What `resolve` tells of a named pool. */
 export interface PoolDescription {

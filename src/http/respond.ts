@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import { PersonaPoolError } from '../errors.js';
 import { fitBy } from '../pool/by.js';
 import { MAX_BODY_BYTES, readJsonBody } from './body.js';
@@ -8,7 +8,7 @@ import type { PersonasHandlerOptions, PersonasRequest, PersonasResponse, PoolAcc
 
 // What every resource of the handler shares: JSON answers, errors as answers, the body and If-Match.
 
-const log = createDebug('persona-pool:http');
+const log = logger('persona-pool:http');
 
 /** The user fields `by` and the write log name a user with, in this order. */
 export const NAME_FIELDS = ['username', 'name', 'email', 'id'] as const;

@@ -139,5 +139,7 @@ function compile(node: SchemaNode): Accept {
   return (value, config) => runNode(node, { typed: false, value }, config);
 }
 
-/** Accepts a valid persona entry, returning valibot's output for it, or {@link REJECT}. */
-export const acceptPersona = compile(EmailPersonaSchema as unknown as SchemaNode);
+let compiled: Accept | undefined;
+
+/** Accepts a valid persona entry, returning valibot's output for it, or {@link REJECT}; compiled on first use, not at import. */
+export const acceptPersona: Accept = (value, config) => (compiled ??= compile(EmailPersonaSchema as unknown as SchemaNode))(value, config);

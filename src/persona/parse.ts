@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import * as v from 'valibot';
 import type { PersonaIssue, RejectedPersona } from '../errors.js';
 import { REJECT } from './fast-accept.js';
@@ -8,7 +8,7 @@ import type { OptionsInput } from '../options.js';
 import { EmailPersonaSchema, type EmailPersona } from './schema.js';
 import { personaWarnings, type PersonaWarning } from './warnings.js';
 
-const log = createDebug('persona-pool:parse');
+const log = logger('persona-pool:parse');
 
 /** Options of {@link parsePersonas} and {@link inspectPersonas}; they take any of them, `undefined` meaning the default. */
 export interface ParseOptions {

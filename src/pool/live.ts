@@ -1,10 +1,10 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import { ChangeIterator, type ChangesOptions } from './changes.js';
 import type { PoolSnapshot } from './snapshot.js';
 import { listenerSubscriber, Subscribers, type PoolListener, type Subscriber } from './subscribers.js';
 import type { PersonaStore, StoreWatch } from '../stores/types.js';
 
-const log = createDebug('persona-pool:watch');
+const log = logger('persona-pool:watch');
 
 /** How often the pool checks its store for its subscribers when no watch tells it of changes, in ms. */
 export const POLL_MS = 1000;

@@ -1,11 +1,11 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import type { ReadCache } from './cache.js';
 import type { Live } from './live.js';
 import type { PoolSnapshot } from './snapshot.js';
 import type { EmailPersona } from '../persona/schema.js';
 import type { PersonaStore } from '../stores/types.js';
 
-const log = createDebug('persona-pool:pool');
+const log = logger('persona-pool:pool');
 
 /**
  * The read side of one pool, in one language: the cache, asked through the store unless the watch

@@ -1,10 +1,10 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import { inspectPersonas, isLogging } from '../persona/parse.js';
 import type { EmailPersona } from '../persona/schema.js';
 import type { PoolProblem, StoreRead } from '../stores/types.js';
 import { ABSENT_VERSION, versionOf } from '../version.js';
 
-const log = createDebug('persona-pool:pool');
+const log = logger('persona-pool:pool');
 
 /** The pool as it is in its store now. */
 export interface PoolSnapshot {

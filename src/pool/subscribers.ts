@@ -1,7 +1,7 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import type { PoolSnapshot } from './snapshot.js';
 
-const log = createDebug('persona-pool:watch');
+const log = logger('persona-pool:watch');
 
 /**
  * Called with the pool's new snapshot after its content changed; see {@link PersonaPool.subscribe}.

@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import { PersonaPoolError } from '../errors.js';
 import type { ReadCache } from './cache.js';
 import type { Live } from './live.js';
@@ -12,7 +12,7 @@ import type { PersonaWarning } from '../persona/warnings.js';
 import type { PersonaStore } from '../stores/types.js';
 import { versionOf } from '../version.js';
 
-const log = createDebug('persona-pool:pool');
+const log = logger('persona-pool:pool');
 
 /** Options of `PersonaPool.replace`, `update` and `restore`. */
 export interface ReplaceOptions {

@@ -8,6 +8,7 @@ import { httpRows } from './http.mjs';
 import { longPollRow, propagationRow } from './live.mjs';
 import { postgresRows } from './postgres.mjs';
 import { renderReport, renderTable } from './report.mjs';
+import { startupRows } from './startup.mjs';
 import { writersRow } from './writers.mjs';
 
 const ROWS_SCRIPT = fileURLToPath(new URL('./rows.mjs', import.meta.url));
@@ -57,6 +58,8 @@ process.stderr.write('row 13 (1,000 held GETs)…\n');
 results[13] = await longPollRow();
 process.stderr.write('rows 14–17 (PostgreSQL)…\n');
 Object.assign(results, await postgresRows());
+process.stderr.write('rows 18–21 (start-up)…\n');
+Object.assign(results, startupRows());
 
 const machine = {
   cpu: os.cpus()[0]?.model.trim() ?? 'unknown',

@@ -1,13 +1,13 @@
 import fs, { type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import { readBoundedSync, type BoundedRead } from './bounded-read.js';
 import { PersonaPoolError } from '../../errors.js';
 import { historyFolder, keptIn, nameOf, namesIn, parseName, type HistoryFile } from './history-names.js';
 import { inspectPersonas } from '../../persona/parse.js';
 import { versionOf } from '../../version.js';
 
-const log = createDebug('persona-pool:history');
+const log = logger('persona-pool:history');
 
 /** Where a hard link cannot be made, the content is copied. */
 const NO_LINK = new Set(['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);

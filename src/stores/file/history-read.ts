@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import { join } from 'node:path';
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import { readBoundedSync } from './bounded-read.js';
 import { PersonaPoolError } from '../../errors.js';
 import { toList } from '../../persona/parse.js';
 import { historyFolder, keptIn, namesIn, type HistoryFile } from './history-names.js';
 import type { HistoryEntry } from '../types.js';
 
-const log = createDebug('persona-pool:history');
+const log = logger('persona-pool:history');
 
 /**
  * The versions kept beside a pool file, newest first. A missing folder has none; a folder that

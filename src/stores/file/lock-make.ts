@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { join } from 'node:path';
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import { isGone, OWNER_FILE, ownerText, readOwner, thisProcess } from './lock-owner.js';
 
 // A lock is never visible without its owner: it is made, owner file inside, under a temporary name in
@@ -9,7 +9,7 @@ import { isGone, OWNER_FILE, ownerText, readOwner, thisProcess } from './lock-ow
 // killed at any moment leaves no lock, or a lock that names it (taken over at once), and perhaps a
 // temporary folder that the next writer clears.
 
-const log = createDebug('persona-pool:lock');
+const log = logger('persona-pool:lock');
 
 /** A temporary folder lives for microseconds: one older than this is a killed writer's leftover. */
 export const LEFTOVER_MS = 5_000;

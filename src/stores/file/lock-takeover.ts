@@ -1,9 +1,9 @@
 import fs from 'node:fs';
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import { clearDeadTakeover, makeOwned, removeOwned, stagingOf } from './lock-make.js';
 import { isGone, readOwner, type LockOwner } from './lock-owner.js';
 
-const log = createDebug('persona-pool:lock');
+const log = logger('persona-pool:lock');
 
 /** A dead owner's lock this close to stale is left to the staleness rule, which may remove it at the same moment. */
 const STALE_MARGIN_MS = 1_000;

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import type Lockfile from 'proper-lockfile';
 import { makeLock, removeLockFolder, tidyStaging } from './lock-make.js';
 import { removeDeadOwnersLock } from './lock-takeover.js';
 
-const log = createDebug('persona-pool:lock');
+const log = logger('persona-pool:lock');
 
 /** Lock timing. */
 export interface LockOptions {

@@ -1,9 +1,9 @@
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import type { PostgresClient, PostgresConnection } from './client.js';
 import { errorCode } from './errors.js';
 import { takeConnection } from './transaction.js';
 
-const log = createDebug('persona-pool:postgres');
+const log = logger('persona-pool:postgres');
 
 /** A store listening through a {@link SharedListen}: told of its pool's notifications. */
 export interface ListenMember {

@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import { PersonaPoolError } from '../../errors.js';
 import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
 import type { PostgresConnection } from './client.js';
@@ -9,7 +9,7 @@ import { historyEntry, type HistoryRow } from './history.js';
 import { sqlFor, type PostgresSql } from './sql.js';
 import { FromChange, transaction } from './transaction.js';
 
-const log = createDebug('persona-pool:postgres');
+const log = logger('persona-pool:postgres');
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The tag of a read of the PostgreSQL store: the row's version, or null for no row. */
