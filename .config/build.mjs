@@ -81,7 +81,7 @@ const builtinsOnUse = {
 };
 const { build } = await import('esbuild');
 await build({
-  entryPoints: ['index', 'stores/postgres/index', 'bin'].map((entry) => `${root}src/${entry}.ts`),
+  entryPoints: ['index', 'stores/postgres/index', 'stores/remote/index', 'bin'].map((entry) => `${root}src/${entry}.ts`),
   outbase: `${root}src`,
   outdir: dist,
   chunkNames: 'chunks/[name]-[hash]',
@@ -95,5 +95,16 @@ await build({
   logLevel: 'warning',
   plugins: [builtinsOnUse],
   define: disagreement === undefined ? { PERSONA_POOL_FAST_PATH_PROVEN: 'true' } : {},
+});
+// persona-pool/browser runs in browsers: one self-contained module, sharing no chunk with node code.
+await build({
+  entryPoints: [`${root}src/browser/index.ts`],
+  outfile: `${dist}browser/index.js`,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  legalComments: 'none',
+  logLevel: 'warning',
 });
 if (existsSync(`${dist}bin.js`)) chmodSync(`${dist}bin.js`, 0o755);

@@ -84,6 +84,10 @@ await assert.rejects(import('persona-pool/dist/persona/parse.js'), { code: 'ERR_
 await assert.rejects(import('persona-pool/postgres'), (error) => /npm install pg/.test(error.message));
 const { followPersonas } = await import('persona-pool/browser');
 assert.throws(() => followPersonas({ url: '/p' }), { code: 'INVALID_OPTION' });
+// The remote entry needs nothing but fetch; its location never shows credentials.
+const { remoteStore } = await import('persona-pool/remote');
+assert.equal(remoteStore({ url: 'https://u:secret@api.example/api/v1/realism/personas?x=1' }).location, 'remote:https://api.example/api/v1/realism/personas');
+assert.throws(() => remoteStore({ url: 'ftp://api.example/p' }), { code: 'INVALID_OPTION' });
 console.log('esm ok');
 `;
 

@@ -68,6 +68,10 @@ export const ERROR_STATUS = {
   NOT_A_FILE_POOL: 500,
   /** The store cannot be reached (a database down, a refused login, a lost connection); nothing was read or written. Its message never holds a secret. */
   STORE_UNAVAILABLE: 503,
+  /** A remote store's API refused the credentials (401) or the role (403): its status is kept. The message names no secret. */
+  ACCESS_DENIED: 403,
+  /** A remote store's compare-and-swap write lost to other writers at every retry: try again later. */
+  CONFLICT: 409,
 } as const satisfies Record<string, number>;
 
 /**

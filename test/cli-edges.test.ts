@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { showPool } from '../src/cli/commands.js';
-import { COMMAND_HELP, PROGRAM_HELP } from '../src/cli/help.js';
+import { COMMAND_HELP, PROGRAM_HELP, usageOf } from '../src/cli/help.js';
 import { outputFor } from '../src/cli/io.js';
 import { memoryStore, PersonaPool } from '../src/index.js';
 import { writeFailed } from '../src/stores/file/write-errors.js';
@@ -60,7 +60,7 @@ describe.each([
   }, 60_000);
 
   it('restore "" is a usage error; a version not kept points the shell user at persona-pool history', async () => {
-    expect(await run(['restore', ''])).toEqual({ code: 2, stdout: '', stderr: 'error: <version> is empty\nUsage: persona-pool restore <version> [--pool <path>] [--store <kind>] [--name <pool>]\nRun "persona-pool restore --help" for more.\n' });
+    expect(await run(['restore', ''])).toEqual({ code: 2, stdout: '', stderr: `error: <version> is empty\n${usageOf('restore')}\n` });
     await run(['import', box.file('a.json', SAMPLE)]);
     const result = await run(['restore', 'no-such-version']);
     expect(result.code).toBe(1);

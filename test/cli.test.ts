@@ -432,7 +432,7 @@ describe.each([
       [[], 'missing command', 'Usage: persona-pool <command> [options]\nRun "persona-pool --help" for more.'],
       [['frobnicate'], "unknown command 'frobnicate'", 'Usage: persona-pool <command>'],
       [['--frobnicate'], "Unknown option '--frobnicate'", 'Usage: persona-pool <command>'],
-      [['show', '--frobnicate'], "Unknown option '--frobnicate'", 'Usage: persona-pool show [--json] [--pool <path>] [--store <kind>] [--name <pool>]\nRun "persona-pool show --help" for more.'],
+      [['show', '--frobnicate'], "Unknown option '--frobnicate'", 'Usage: persona-pool show [--json] [--pool <path>] [--store <kind>] [--name <pool>] [--url <url>]\nRun "persona-pool show --help" for more.'],
       [['show', '-o', 'x.json'], "Unknown option '-o'", 'Usage: persona-pool show'],
       [['path', '--version'], "Unknown option '--version'", 'Usage: persona-pool path'],
       [['import'], 'missing <file>', 'Usage: persona-pool import <file>'],

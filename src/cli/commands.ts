@@ -18,6 +18,8 @@ export interface CommandOptions {
   readonly store?: string | undefined;
   /** With `--store postgres`: the pool's name. */
   readonly name?: string | undefined;
+  /** With `--store remote`: the API's personas endpoint. */
+  readonly url?: string | undefined;
 }
 
 /** What a command runs with. */

@@ -18,7 +18,9 @@ const POOL_OPTION = '  --pool <path>        Use this pool file instead of the re
 const HELP_OPTION = '  -h, --help           Show this help';
 const STORE_OPTIONS = `  --store <kind>       file (default) or postgres: the pool in PostgreSQL, reached with the
                        libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE (or DATABASE_URL)
-  --name <pool>        With --store postgres: the pool's name (e.g. global, topology:7)`;
+  --name <pool>        With --store postgres: the pool's name (e.g. global, topology:7)
+  --url <url>          With --store remote: the personas API endpoint (a token, if any, in
+                       PERSONA_POOL_TOKEN, sent as a Bearer authorization)`;
 
 /** The program's help: `persona-pool --help`. */
 export const PROGRAM_HELP = `Usage: persona-pool <command> [options]
@@ -47,7 +49,7 @@ Run "persona-pool <command> --help" for a command's help.`;
 
 /** Each command's help: `persona-pool <command> --help`. */
 export const COMMAND_HELP: Readonly<Record<Command, string>> = {
-  import: `Usage: persona-pool import <file> [-o <path>] [--pool <path>] [--store <kind>] [--name <pool>] [--strict] [--json]
+  import: `Usage: persona-pool import <file> [-o <path>] [--pool <path>] [--store <kind>] [--name <pool>] [--url <url>] [--strict] [--json]
 
 Validate <file> and install its valid personas as the pool, under the pool's
 lock and atomically: readers see the old pool or the new one, never a mix.
@@ -64,7 +66,7 @@ ${STORE_OPTIONS}
   --strict             Write nothing, and exit 1, if anything is warned about
   --json               Print { file, path, version, personas, rejected, warnings } as JSON, nothing else
 ${HELP_OPTION}`,
-  validate: `Usage: persona-pool validate <file> [--pool <path>] [--store <kind>] [--name <pool>] [--strict] [--json]
+  validate: `Usage: persona-pool validate <file> [--pool <path>] [--store <kind>] [--name <pool>] [--url <url>] [--strict] [--json]
 
 Check <file> as import does and list every invalid entry with its reasons,
 and every warning (unknown fields, duplicate emails, unreadable active_hours).
@@ -75,10 +77,11 @@ Options:
   --pool <path>        Accepted for symmetry; validate does not read the pool
   --store <kind>       Accepted for symmetry (file or postgres)
   --name <pool>        Accepted for symmetry
+  --url <url>          Accepted for symmetry
   --strict             Exit 1 if anything is warned about, too
   --json               Print { file, personas, rejected, warnings } as JSON, nothing else
 ${HELP_OPTION}`,
-  show: `Usage: persona-pool show [--json] [--pool <path>] [--store <kind>] [--name <pool>]
+  show: `Usage: persona-pool show [--json] [--pool <path>] [--store <kind>] [--name <pool>] [--url <url>]
 
 Print the pool's path, its number of personas and a table of them.
 
@@ -87,7 +90,7 @@ Options:
 ${POOL_OPTION}
 ${STORE_OPTIONS}
 ${HELP_OPTION}`,
-  path: `Usage: persona-pool path [--pool <path>] [--store <kind>] [--name <pool>]
+  path: `Usage: persona-pool path [--pool <path>] [--store <kind>] [--name <pool>] [--url <url>]
 
 Print the path the pool resolves to now.
 
@@ -95,7 +98,7 @@ Options:
 ${POOL_OPTION}
 ${STORE_OPTIONS}
 ${HELP_OPTION}`,
-  history: `Usage: persona-pool history [--json] [--pool <path>] [--store <kind>] [--name <pool>]
+  history: `Usage: persona-pool history [--json] [--pool <path>] [--store <kind>] [--name <pool>] [--url <url>]
 
 List the versions of the pool kept in <pool file>.history/, newest first: each
 import (and each write through the API) keeps the version it replaces, the
@@ -106,7 +109,7 @@ Options:
 ${POOL_OPTION}
 ${STORE_OPTIONS}
 ${HELP_OPTION}`,
-  restore: `Usage: persona-pool restore <version> [--pool <path>] [--store <kind>] [--name <pool>]
+  restore: `Usage: persona-pool restore <version> [--pool <path>] [--store <kind>] [--name <pool>] [--url <url>]
 
 Put a version that "persona-pool history" lists back as the pool, under the
 pool's lock and atomically. The version it replaces is kept in turn, so a

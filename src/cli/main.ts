@@ -11,7 +11,7 @@ export type { CliIo, Writer } from './io.js';
 
 type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
-const COMMON = { pool: { type: 'string' }, store: { type: 'string' }, name: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const satisfies OptionSpec;
+const COMMON = { pool: { type: 'string' }, store: { type: 'string' }, name: { type: 'string' }, url: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const satisfies OptionSpec;
 
 /** The options of the commands that check a file: a machine-readable report, and warnings as errors. */
 const CHECKS = { json: { type: 'boolean' }, strict: { type: 'boolean' } } as const satisfies OptionSpec;

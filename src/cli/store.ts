@@ -1,5 +1,6 @@
 import type { PersonaStore } from '../stores/types.js';
 import type { CommandOptions } from './commands.js';
+import { openRemote, remoteMisuse } from './remote.js';
 
 /** A store the command line opened (`--store postgres`), and how to let it go. */
 export interface CliStore {
@@ -17,8 +18,10 @@ export interface CliStore {
  * @param options - The command's options.
  * @returns A usage error, or undefined.
  */
-export function storeMisuse({ store, name, pool, output }: CommandOptions): string | undefined {
-  if (store !== undefined && store !== 'file' && store !== 'postgres') return `--store must be file or postgres, not '${store}'`;
+export function storeMisuse({ store, name, pool, output, url }: CommandOptions): string | undefined {
+  if (store !== undefined && store !== 'file' && store !== 'postgres' && store !== 'remote') return `--store must be file, postgres or remote, not '${store}'`;
+  if (store === 'remote') return remoteMisuse({ name, pool, output, url });
+  if (url !== undefined) return '--url needs --store remote';
   if (store !== 'postgres') return name === undefined ? undefined : '--name needs --store postgres';
   if (name === undefined || name === '') return '--store postgres needs --name <pool> (e.g. --name global)';
   return pool === undefined && output === undefined ? undefined : '--pool and --output name a file: not with --store postgres';
@@ -42,6 +45,7 @@ function connection(env: NodeJS.ProcessEnv): Record<string, unknown> {
  * @throws {Error} When `pg` is not installed: the message says to install it.
  */
 export async function openStore(options: CommandOptions, env: NodeJS.ProcessEnv): Promise<CliStore | undefined> {
+  if (options.store === 'remote' && options.url !== undefined) return openRemote(options.url, env);
   if (options.store !== 'postgres' || options.name === undefined) return undefined;
   const [{ default: pg }, { postgresStore }] = await Promise.all([import('pg'), import('../stores/postgres/index.js')]).catch(() => {
     throw new Error('--store postgres needs the "pg" package: install it with "npm install pg" (beside persona-pool)');

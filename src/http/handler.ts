@@ -5,6 +5,7 @@ import { etagOf } from './headers.js';
 import { serveHistory } from './history.js';
 import { CoalescedGets, type Shape } from './coalesced-get.js';
 import { bodyOf, byOf, expectedVersion, failure, ifMatchTags, jsonResponse, methodNotAllowed, NAME_FIELDS } from './respond.js';
+import { readBytes, wantsBytes } from './bytes.js';
 import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOf } from './wait.js';
 import type {
   ListPersonasRequest,
@@ -193,6 +194,7 @@ function handle(options: PersonasHandlerOptions, gets: CoalescedGets, maxWait: n
     if (resource !== 'personas') return serveHistory(options, request, gets);
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
+      if (wantsBytes(request)) return readBytes(options.pool, request, maxWait).catch(onPersonas);
       const answer = gets.answer(request, maxWait);
       return answer instanceof Promise ? answer.catch(onPersonas) : Promise.resolve(answer);
     }

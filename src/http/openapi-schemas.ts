@@ -57,7 +57,7 @@ export function componentSchemas(persona: JsonSchema): Record<string, JsonSchema
     PersonaPoolPersona: responsePersona(persona),
     PersonaPoolPersonaInput: requestPersona(persona),
     PersonaPoolProblem: closed('Why the file on disk is unusable; `personas` is then empty.', {
-      code: { enum: ['INVALID_JSON', 'NOT_A_LIST', 'UNREADABLE', 'TOO_LARGE'] },
+      code: { enum: ['INVALID_JSON', 'NOT_A_LIST', 'UNREADABLE', 'TOO_LARGE', 'CACHED'] },
       message: { ...text, description: 'What is wrong and what to do, for an operator; it names the file.' },
     }),
     PersonaPoolSnapshot: closed('The pool as it is on disk (GET).', {

@@ -83,5 +83,5 @@ export function toSnapshot(read: ContentRead, path: string, languageDefault: str
     log('%s', message);
     return Object.freeze({ path, personas: NOTHING, version, problem: { code: problem.code, message } });
   }
-  return Object.freeze({ path, personas: freeze(personas), version, problem: null });
+  return Object.freeze({ path, personas: freeze(personas), version, problem: read.problem ?? null });
 }

@@ -8,9 +8,10 @@ export interface PoolProblem {
   /**
    * `INVALID_JSON` (also for empty content), `NOT_A_LIST`, `UNREADABLE` (a permission error, a folder,
    * a named pipe, a socket, a device) or `TOO_LARGE` (over `maxBytes`). Stores report only
-   * `UNREADABLE` and `TOO_LARGE`; the pool finds the other two when it parses.
+   * `UNREADABLE` and `TOO_LARGE`; the pool finds the other two when it parses. `CACHED`: the personas
+   * served are a store's last known good copy (the remote store's `cacheFile`), the live pool unreachable.
    */
-  readonly code: 'INVALID_JSON' | 'NOT_A_LIST' | 'UNREADABLE' | 'TOO_LARGE';
+  readonly code: 'INVALID_JSON' | 'NOT_A_LIST' | 'UNREADABLE' | 'TOO_LARGE' | 'CACHED';
   /** What is wrong and what to do, for an operator; it names the pool's location. */
   readonly message: string;
 }
@@ -65,6 +66,8 @@ export type StoreRead<Tag = unknown> =
       readonly tag: Tag;
       /** @deprecated Ignored: the pool reads the store's `location`. */
       readonly location?: string;
+      /** Optional: `CACHED` when the bytes are a last known good copy; the snapshot reports it if the bytes parse. */
+      readonly problem?: PoolProblem;
     }
   | {
       /** Content that cannot be used. */
