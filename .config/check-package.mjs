@@ -1,4 +1,4 @@
-// `npm run check:package`: packs the package once (`npm pack` runs `prepare`, the build) and checks
+// `npm run check:package`: packs the package once (`npm pack` runs `prepack`, the build) and checks
 // the tarball: only allowed files, the links of package.json, publint --strict and attw (profile
 // esm-only) silent, then the consumer smoke test (smoke-consumer.mjs). Every step is timed; any failure exits 1.
 // KEEP_TMP=1 keeps the temporary folder for a post-mortem.

@@ -3,12 +3,14 @@
 // require, the JSON Schema and OpenAPI imports, the fetch handler, TypeScript (moduleResolution node16 and bundler) against the
 // shipped types, and the `persona-pool` executable.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+/** The scripts npm runs when a package is installed (`prepare` too, for a git dependency or a tarball). */
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 
 /**
@@ -208,9 +210,15 @@ export async function smokeConsumer(tarball, folder, step) {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(project, name), text);
   const env = npmEnv();
   const node = (/** @type {string[]} */ ...args) => run(process.execPath, args, { cwd: project, env });
-  await step('consumer: npm install <tarball>', () => {
-    run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: project, env });
-    return 'installed';
+  await step('consumer: npm install <tarball>, with no install script to allow', () => {
+    // At npm's default log level, so its warnings show: a library runs no script on its users' machines.
+    const { stdout, stderr } = run('npm', ['install', tarball, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=warn'], { cwd: project, env });
+    const warning = `${stdout}\n${stderr}`.split('\n').filter((line) => /install.scripts|allowScripts/i.test(line));
+    if (warning.length > 0) throw new Error(`npm install warned about an install script:\n${warning.join('\n')}`);
+    const { scripts = {} } = JSON.parse(readFileSync(join(project, 'node_modules', 'persona-pool', 'package.json'), 'utf8'));
+    const install = INSTALL_SCRIPTS.filter((name) => name in scripts);
+    if (install.length > 0) throw new Error(`the packed package.json has install scripts: ${install.join(', ')}`);
+    return 'installed, no install script';
   });
   await step('consumer: ESM import', () => node('esm.js').stdout.trim());
   await step('consumer: CommonJS require', () => node('cjs.cjs').stdout.trim());

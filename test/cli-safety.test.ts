@@ -178,7 +178,7 @@ describe('- is standard input', () => {
     const broken = await piped(['import', '-'], '[\n  {"name": "Ann Lee",}\n]\n');
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/^error: Invalid JSON in standard input: .+ \(line 2, column 22\)\n$/);
-    expect(await piped(['import', '-'], '')).toMatchObject({ code: 1, stderr: 'error: No valid personas in standard input: the list is empty\n' });
+    expect(await piped(['import', '-'], '')).toMatchObject({ code: 1, stderr: 'error: standard input is empty: it must contain a JSON list of personas\n' });
     expect(fs.existsSync(box.pool)).toBe(false);
   });
 

@@ -129,10 +129,12 @@ describe.each([
     });
 
     it('refuses an empty list, an empty file and a single invalid entry', async () => {
-      for (const [name, content] of [['empty.json', '[]'], ['blank.json', '']] as const) {
-        const file = box.file(name, content);
-        expect(await run(['import', file])).toMatchObject({ code: 1, stderr: `error: No valid personas in ${file}: the list is empty\n` });
-      }
+      const empty = box.file('empty.json', '[]');
+      expect(await run(['import', empty])).toMatchObject({ code: 1, stderr: `error: No valid personas in ${empty}: the list is empty\n` });
+      // An empty file holds no list at all: it says so, with or without --json (which then prints no report).
+      const blank = box.file('blank.json', '');
+      expect(await run(['import', blank])).toEqual({ code: 1, stdout: '', stderr: `error: ${blank} is empty: it must contain a JSON list of personas\n` });
+      expect(await run(['validate', '--json', blank])).toEqual({ code: 1, stdout: '', stderr: `error: ${blank} is empty: it must contain a JSON list of personas\n` });
       const file = box.file('single.json', [BAD_EMAIL]);
       expect((await run(['import', file])).stderr).toContain(`No valid personas in ${file}: its only entry is invalid:\n  #0 "Dana Fox"`);
     });

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fileStore, PersonaPool } from '../src/index.js';
 import { acquireLock } from '../src/stores/file/lock.js';
-import { claimLock, OWNER_FILE, readOwner, removeDeadOwnersLock, thisProcess } from '../src/stores/file/lock-owner.js';
+import { makeLock } from '../src/stores/file/lock-make.js';
+import { OWNER_FILE, readOwner, thisProcess } from '../src/stores/file/lock-owner.js';
+import { removeDeadOwnersLock } from '../src/stores/file/lock-takeover.js';
 
 /** The folder's entries, sorted, but `kept` (the pool's history, which replaces legitimately fill). */
 function entriesBut(dir: string, kept: string): string[] {
@@ -77,9 +79,9 @@ describe('the owner file', () => {
     expect(fs.existsSync(lock)).toBe(false);
   });
 
-  it('is best effort: a lock whose owner cannot be written still works, and claiming never throws', () => {
+  it('is in the lock from its first moment: a lock in a missing folder fails with ENOENT, leaving nothing', () => {
     const { dir } = setup();
-    expect(() => claimLock(join(dir, 'missing.lock'))).not.toThrow();
+    expect(() => makeLock(join(dir, 'missing', 'personas.json.lock'))).toThrow(expect.objectContaining({ code: 'ENOENT' }));
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
@@ -189,19 +191,19 @@ describe('waiters racing for a dead owner’s lock', () => {
     const { lock } = setup();
     const dead = await deadPid();
     plantLock(lock, { ...thisProcess(), pid: dead });
-    const mkdir = fs.mkdirSync;
+    const rename = fs.renameSync;
     // Between the first read and the takeover folder, another waiter removes the dead lock and takes its own.
-    vi.spyOn(fs, 'mkdirSync').mockImplementation((path, options) => {
-      if (String(path).endsWith('.takeover')) {
+    vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      if (String(to).endsWith('.takeover')) {
         fs.rmSync(lock, { recursive: true });
-        mkdir(lock);
+        fs.mkdirSync(lock);
         fs.writeFileSync(join(lock, OWNER_FILE), JSON.stringify(thisProcess()));
       }
-      return mkdir(path, options);
+      rename(from, to);
     });
     expect(removeDeadOwnersLock(lock, 60_000)).toBe(false);
     expect(readOwner(lock)?.pid).toBe(process.pid);
-    vi.mocked(fs.mkdirSync).mockRestore();
+    vi.mocked(fs.renameSync).mockRestore();
     // Nor one just made, whose owner file is not written yet.
     fs.rmSync(join(lock, OWNER_FILE));
     expect(removeDeadOwnersLock(lock, 60_000)).toBe(false);
@@ -211,11 +213,14 @@ describe('waiters racing for a dead owner’s lock', () => {
   it('give the takeover up, and free the takeover folder, when the removal fails', async () => {
     const { lock } = setup();
     plantLock(lock, { ...thisProcess(), pid: await deadPid() });
-    vi.spyOn(fs, 'rmSync').mockImplementationOnce(() => {
-      throw Object.assign(new Error('EBUSY'), { code: 'EBUSY' });
+    const rename = fs.renameSync;
+    vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      if (from === lock) throw Object.assign(new Error('EBUSY'), { code: 'EBUSY' });
+      rename(from, to);
     });
     expect(removeDeadOwnersLock(lock, 60_000)).toBe(false);
     expect(fs.existsSync(`${lock}.takeover`)).toBe(false);
+    vi.mocked(fs.renameSync).mockRestore();
     expect(removeDeadOwnersLock(lock, 60_000)).toBe(true);
   });
 

@@ -122,7 +122,7 @@ describe('invalid entries', () => {
     expect(rejected).toEqual([
       { index: 1, issues: [{ path: 'email', message: 'email must look like user@domain.tld' }] },
       { index: 3, issues: [{ path: '', message: 'a persona must be a JSON object, found a number' }] },
-      { index: 4, issues: [{ path: 'tone', message: 'tone must be one of formal, direct, casual, technical, custom' }] },
+      { index: 4, issues: [{ path: 'tone', message: 'tone must be one of formal, direct, casual, technical, custom: tones are lower-case ("formal", not "Formal")' }] },
     ]);
     expect(parsePersonas(MIXED)).toEqual(personas);
   });

@@ -1,5 +1,5 @@
 import { cliBy } from './by.js';
-import { checkFile, describeRejected, noneValid, plural, warnIfFew, type CheckedFile } from './input.js';
+import { checkFile, describeRejected, noneValid, plural, warnIfFew, whyNone, type CheckedFile } from './input.js';
 import type { CliIo, Output } from './io.js';
 import { hasWarnings, importReport, printReport, printWarnings, validateReport } from './report.js';
 import { personaTable } from './table.js';
@@ -45,6 +45,16 @@ export function poolOf({ options, io, store }: CommandContext): PersonaPool {
   return new PersonaPool({ store: store ?? fileStore({ env: io.env, path: options.output ?? options.pool }) });
 }
 
+/**
+ * How `show` and `history` head their output: `Pool file:` for a file, `Pool:` for a pool in a database.
+ *
+ * @param context - The command's store, if any.
+ * @returns The label.
+ */
+export function poolLabel({ store }: Pick<CommandContext, 'store'>): string {
+  return store === undefined ? 'Pool file:' : 'Pool:';
+}
+
 function invalidEntries({ file, list, rejected }: CheckedFile): string {
   return `${rejected.length} of ${plural(list.length, 'entry')} in ${file} ${rejected.length === 1 ? 'is' : 'are'} invalid`;
 }
@@ -58,7 +68,8 @@ function refused(checked: CheckedFile, strict: boolean): boolean {
 async function importJson(checked: CheckedFile, context: CommandContext): Promise<number> {
   const pool = poolOf(context);
   if (refused(checked, context.options.strict === true)) {
-    printReport(context.out, importReport(checked, { path: pool.location, version: null }));
+    const reason = checked.personas.length === 0 ? `no valid personas: ${whyNone(checked.list)}` : '--strict turns the warnings into errors';
+    printReport(context.out, importReport(checked, { path: pool.location, version: null, reason: `${reason}: nothing was imported` }));
     return 1;
   }
   const { path, version } = await pool.replace(checked.list, { by: cliBy(context.io.env) });
@@ -146,8 +157,8 @@ export async function showPool(context: CommandContext): Promise<number> {
     return 0;
   }
   if (problem) out.warn(problem.message);
-  const absent = version === ABSENT_VERSION ? ' (the file does not exist yet)' : '';
-  out.result(`Pool file: ${path}`, `Personas:  ${personas.length}${absent}`);
+  const absent = version !== ABSENT_VERSION ? '' : context.store === undefined ? ' (the file does not exist yet)' : ' (nothing imported yet)';
+  out.result(`${poolLabel(context)} ${path}`, `Personas:  ${personas.length}${absent}`);
   if (personas.length > 0) out.result('', ...personaTable(personas));
   return 0;
 }

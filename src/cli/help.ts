@@ -34,6 +34,7 @@ Commands:
   path                 Print the path the pool resolves to
   history              List the versions of the pool kept, newest first
   restore <version>    Put a version kept back as the pool
+  help [<command>]     Print this help, or a command's
 
 Options:
 ${POOL_OPTION}

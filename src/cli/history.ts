@@ -1,6 +1,7 @@
 import { cliBy } from './by.js';
 import { describeRejected, plural } from './input.js';
-import { poolOf, type CommandContext } from './commands.js';
+import { poolLabel, poolOf, type CommandContext } from './commands.js';
+import { isPersonaPoolError, PersonaPoolError } from '../errors.js';
 import type { HistoryEntry } from '../stores/types.js';
 
 const HEADINGS = ['VERSION', 'SAVED AT', 'PERSONAS', 'REPLACED BY'] as const;
@@ -29,9 +30,15 @@ export async function showHistory(context: CommandContext): Promise<number> {
     return 0;
   }
   const none = versions.length === 0 ? ' (each import keeps the version it replaces)' : '';
-  out.result(`Pool file: ${path}`, `Versions kept: ${versions.length}${none}`);
+  out.result(`${poolLabel(context)} ${path}`, `Versions kept: ${versions.length}${none}`);
   if (versions.length > 0) out.result('', ...historyTable(versions));
   return 0;
+}
+
+/** The store's message names the API (`pool.history()`): a shell user is told the command instead. */
+function forShell(error: PersonaPoolError): PersonaPoolError {
+  const why = error.message.replace(/[.:]\s*list (?:the versions kept|them) with .*$/is, '');
+  return new PersonaPoolError('UNKNOWN_VERSION', `${why}. List the versions kept with "persona-pool history" (with the same --pool or --store options)`, { cause: error, status: error.status });
 }
 
 /**
@@ -44,7 +51,9 @@ export async function showHistory(context: CommandContext): Promise<number> {
  */
 export async function restoreVersion(version: string, context: CommandContext): Promise<number> {
   const { out } = context;
-  const { path, personas, rejected } = await poolOf(context).restore(version, { by: cliBy(context.io.env) });
+  const { path, personas, rejected } = await poolOf(context).restore(version, { by: cliBy(context.io.env) }).catch((error: unknown) => {
+    throw isPersonaPoolError(error) && error.code === 'UNKNOWN_VERSION' ? forShell(error) : error;
+  });
   if (rejected.length > 0) {
     out.warn(`${plural(rejected.length, 'entry')} of version ${version} ${rejected.length === 1 ? 'is' : 'are'} invalid and ${rejected.length === 1 ? 'was' : 'were'} left out:`);
     out.note(...describeRejected({ list: [], rejected }));

@@ -110,6 +110,17 @@ export function warnIfFew(checked: CheckedFile, out: Output, suffix = ''): void 
 }
 
 /**
+ * Why a list holds no valid persona, in words.
+ *
+ * @param list - The list, which holds no valid persona.
+ * @returns `the list is empty`, `its only entry is invalid` or `all N entries are invalid`.
+ */
+export function whyNone(list: readonly unknown[]): string {
+  if (list.length === 0) return 'the list is empty';
+  return `${list.length === 1 ? 'its only entry is' : `all ${list.length} entries are`} invalid`;
+}
+
+/**
  * Reports a file without a valid persona: that, and the listing of its entries.
  *
  * @param checked - The checked file, with no valid persona.
@@ -117,13 +128,12 @@ export function warnIfFew(checked: CheckedFile, out: Output, suffix = ''): void 
  * @returns Exit code 1.
  */
 export function noneValid({ file, list, rejected }: CheckedFile, out: Output): 1 {
-  if (list.length === 0) return out.fail(`No valid personas in ${file}: the list is empty`);
-  out.fail(`No valid personas in ${file}: ${list.length === 1 ? 'its only entry is' : `all ${list.length} entries are`} invalid:`);
+  out.fail(`No valid personas in ${file}: ${whyNone(list)}${list.length === 0 ? '' : ':'}`);
+  if (list.length === 0) return 1;
   out.note(...describeRejected({ list, rejected }));
   return 1;
 }
 
-/**
 /**
  * Reads and validates a persona file as `PersonaPool.replace` would, and reports why it cannot be
  * read as a list of at most 10,000 entries. A list without a valid persona is returned: see {@link noneValid}.
@@ -137,6 +147,7 @@ export async function checkFile(operand: string, out: Output, io: CliIo): Promis
   const file = operand === STDIN.operand ? STDIN.name : operand;
   const text = await readText(operand, io);
   if (typeof text !== 'string') return out.fail(`Cannot read ${file}: ${text.reason}`);
+  if (text === '' || text === '\ufeff') return out.fail(`${file} is empty: it must contain a JSON list of personas`);
   const source = toList(text);
   if ('problem' in source) {
     const { problem } = source;

@@ -4,6 +4,7 @@ import { importFile, printPath, showPool, validateFile, type CommandContext, typ
 import { restoreVersion, showHistory } from './history.js';
 import { COMMAND_HELP, isCommand, PROGRAM_HELP, usageOf, type Command } from './help.js';
 import { outputFor, type CliIo, type Output } from './io.js';
+import { dashOperand } from './operand.js';
 import { openStore, storeMisuse } from './store.js';
 
 export type { CliIo, Writer } from './io.js';
@@ -76,17 +77,38 @@ function program(argv: readonly string[], out: Output): number {
   return out.usage('missing command', usageOf());
 }
 
+/** `persona-pool help [<command>]`: the program's help, or a command's. */
+function help(argv: readonly string[], out: Output): number {
+  const parsed = parse(argv, { help: COMMON.help });
+  if (typeof parsed === 'string') return out.usage(parsed, usageOf());
+  const [, topic, extra] = parsed.positionals;
+  if (extra !== undefined) return out.usage(`unexpected argument '${extra}'`, usageOf());
+  if (topic === undefined) return (out.result(PROGRAM_HELP), 0);
+  if (!isCommand(topic)) return out.usage(`unknown command '${topic}'`, usageOf());
+  return (out.result(COMMAND_HELP[topic]), 0);
+}
+
 function misuse(name: Command, { values, positionals }: Parsed): string | undefined {
   const operands = positionals.slice(1);
   const wanted = OPERAND[name] === undefined ? 0 : 1;
   if (operands.length < wanted) return `missing ${String(OPERAND[name])}`;
   if (operands.length > wanted) return `unexpected argument '${String(operands[wanted])}'`;
+  if (operands[0] === '') return `${String(OPERAND[name])} is empty`;
   if (values.output === '') return '--output needs a path';
   return values.pool === '' ? '--pool needs a path' : storeMisuse(values);
 }
 
+/** Parses a command's arguments; `restore` takes its version even when it starts with `-`. */
+function parseCommand(name: Command, argv: readonly string[]): Parsed | string {
+  const { argv: rest, operand } = name === 'restore' ? dashOperand(argv, OPTIONS[name]) : { argv, operand: undefined };
+  const parsed = parse(rest, OPTIONS[name]);
+  if (typeof parsed === 'string' || operand === undefined) return parsed;
+  const [word, ...others] = parsed.positionals;
+  return { values: parsed.values, positionals: [String(word), operand, ...others] };
+}
+
 async function command(name: Command, argv: readonly string[], io: CliIo, out: Output): Promise<number> {
-  const parsed = parse(argv, OPTIONS[name]);
+  const parsed = parseCommand(name, argv);
   if (typeof parsed === 'string') return out.usage(parsed, usageOf(name));
   if (parsed.values.help === true) return (out.result(COMMAND_HELP[name]), 0);
   const problem = misuse(name, parsed);
@@ -103,6 +125,7 @@ async function command(name: Command, argv: readonly string[], io: CliIo, out: O
 async function run(argv: readonly string[], io: CliIo, out: Output): Promise<number> {
   const [word] = parseArgs({ args: [...argv], options: EVERY_OPTION, strict: false, allowPositionals: true }).positionals;
   if (word === undefined) return program(argv, out);
+  if (word === 'help') return help(argv, out);
   if (!isCommand(word)) return out.usage(`unknown command '${word}'`, usageOf());
   return command(word, argv, io, out);
 }

@@ -23,6 +23,8 @@ export interface ImportReport extends ValidateReport {
   readonly path: string;
   /** The pool's new version, or null when nothing was written. */
   readonly version: string | null;
+  /** Why nothing was written; only then. */
+  readonly reason?: string;
 }
 
 /**
@@ -72,15 +74,16 @@ export function validateReport({ file, personas, rejected, warnings }: CheckedFi
 }
 
 /**
- * The `--json` report of `import`, keys in this order: `file`, `path`, `version`, `personas`, `rejected`, `warnings`.
+ * The `--json` report of `import`, keys in this order: `file`, `path`, `version`, `reason` (when nothing was
+ * written), `personas`, `rejected`, `warnings`.
  *
  * @param checked - The checked file.
- * @param written - The pool file, and its new version or null when nothing was written.
+ * @param written - The pool file, and its new version, or null and why nothing was written.
  * @returns The report.
  */
-export function importReport(checked: CheckedFile, { path, version }: Pick<ImportReport, 'path' | 'version'>): ImportReport {
+export function importReport(checked: CheckedFile, { path, version, reason }: Pick<ImportReport, 'path' | 'version' | 'reason'>): ImportReport {
   const { file, personas, rejected, warnings } = validateReport(checked);
-  return { file, path, version, personas, rejected, warnings };
+  return { file, path, version, ...(reason === undefined ? {} : { reason }), personas, rejected, warnings };
 }
 
 /**

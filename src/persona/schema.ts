@@ -111,6 +111,13 @@ const laxBoolean = v.pipe(
   ),
 );
 
+/** The message of a tone that is none of {@link TONES}; a tone in the wrong case says that tones are lower-case. */
+function toneMessage({ input }: { readonly input: unknown }): string {
+  const known = `tone must be one of ${TONES.join(', ')}`;
+  if (typeof input !== 'string' || !(TONES as readonly string[]).includes(input.toLowerCase())) return known;
+  return `${known}: tones are lower-case ("${input.toLowerCase()}", not ${JSON.stringify(input)})`;
+}
+
 const CUSTOM_TONE_MESSAGE = 'tone_custom is required (and must not be blank) when tone is "custom"';
 
 /**
@@ -145,7 +152,7 @@ export const EmailPersonaSchema = v.pipe(
       /** The job title, 1–128 characters. */
       role: text('role', 1, 128),
       /** How the persona writes; default `formal`. */
-      tone: v.optional(v.picklist(TONES, `tone must be one of ${TONES.join(', ')}`), 'formal'),
+      tone: v.optional(v.picklist(TONES, toneMessage), 'formal'),
       /** The tone in words, at most 128 characters; required, and not blank, when `tone` is `custom`. */
       tone_custom: optionalText('tone_custom', 128),
       /** Writing habits, at most 12; default none. */

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../../log.js';
 import type Lockfile from 'proper-lockfile';
-import { claimLock, removeDeadOwnersLock, removeLockFolder } from './lock-owner.js';
+import { makeLock, removeLockFolder, tidyStaging } from './lock-make.js';
+import { removeDeadOwnersLock } from './lock-takeover.js';
 
 const log = logger('persona-pool:lock');
 
@@ -57,13 +58,12 @@ function callback(operation: () => unknown, done: Callback): void {
  * The file system proper-lockfile uses: its calls (mkdir, stat, utimes, rmdir of the lock folder)
  * take microseconds, less than the thread-pool round trip of the asynchronous calls, so they run
  * synchronously and answer on the next tick, keeping proper-lockfile's callback contract. Its
- * `mkdir` writes the owner file at once, its `rmdir` removes it first; `rmdirSync` is what its exit handler calls, so a lock held
- * when the process exits (Ctrl-C included) is removed.
+ * `mkdir` makes the lock with its owner file inside and renames it into place (see {@link makeLock}), so no
+ * lock is ever seen without its owner; its `rmdir` removes the owner file first; `rmdirSync` is what its exit
+ * handler calls, so a lock held when the process exits (Ctrl-C included) is removed.
  */
 const lockFs = {
-  // The owner file is written in the same synchronous block as the folder: a writer killed between
-  // the two (microseconds) leaves the only lock that must wait for staleness.
-  mkdir: (path: string, done: Callback) => callback(() => (fs.mkdirSync(path), claimLock(path)), done),
+  mkdir: (path: string, done: Callback) => callback(() => makeLock(path), done),
   stat: (path: string, done: Callback) => callback(() => fs.statSync(path), done),
   rmdir: (path: string, done: Callback) => callback(() => removeLockFolder(path), done),
   rmdirSync: removeLockFolder,
@@ -85,7 +85,7 @@ function removeFutureLock(lockPath: string): void {
   const stats = fs.statSync(lockPath, { throwIfNoEntry: false });
   if (stats && stats.mtimeMs > Date.now() + FUTURE_SLACK_MS) {
     log('removing %s: its modification time is in the future', lockPath);
-    fs.rmSync(lockPath, { recursive: true, force: true });
+    removeLockFolder(lockPath);
   }
 }
 
@@ -123,7 +123,10 @@ export async function acquireLock(target: string, options: LockOptions): Promise
         if (compromise) throw compromise;
       };
       let released: Promise<void> | undefined;
-      const releaseOnce = () => (released ??= release().catch((error: unknown) => log('release %s: %O', lockPath, error)));
+      const releaseOnce = () =>
+        (released ??= release()
+          .catch((error: unknown) => log('release %s: %O', lockPath, error))
+          .finally(() => tidyStaging(lockPath)));
       return { assertHeld, release: releaseOnce };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';

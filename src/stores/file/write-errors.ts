@@ -15,6 +15,13 @@ const WRITE_REASONS: Readonly<Record<string, string>> = {
   ENOENT: 'a folder of the path cannot be made (is a symlink on it dangling?)',
 };
 
+/** What fixes the cause, by code: a full or read-only disk is no permission problem. */
+const REMEDIES: Readonly<Record<string, string>> = {
+  EROFS: 'Remount the file system read-write, or',
+  ENOSPC: 'Free space on the device, or',
+  EDQUOT: 'Free space or raise the quota, or',
+};
+
 /** What an operator should change to point the pool elsewhere: the variable, or the `path` option. */
 function hintOf(options: FileStoreOptions): string {
   return options.path === undefined ? `set ${options.envVar} to a writable file path` : 'pass a writable path';
@@ -31,7 +38,8 @@ function hintOf(options: FileStoreOptions): string {
 export function writeFailed(path: string, error: unknown, options: FileStoreOptions): PersonaPoolError {
   const code = (error as NodeJS.ErrnoException).code ?? '';
   const reason = WRITE_REASONS[code] ?? String(error);
-  return new PersonaPoolError('WRITE_FAILED', `Cannot write the persona pool ${path}: ${reason} (${code || 'error'}). Fix the folder's permissions or ${hintOf(options)}.`, { cause: error });
+  const remedy = REMEDIES[code] ?? "Fix the folder's permissions or";
+  return new PersonaPoolError('WRITE_FAILED', `Cannot write the persona pool ${path}: ${reason} (${code || 'error'}). ${remedy} ${hintOf(options)}.`, { cause: error });
 }
 
 /**
