@@ -102,7 +102,7 @@ export class PoolWrites {
       const validated = await change(current);
       const bytes = serialize(validated.personas);
       made = { ...validated, version: versionOf(bytes) };
-      return { bytes, version: made.version, count: validated.personas.length, replacing: historyEntryOf(current), by };
+      return { bytes, count: validated.personas.length, replacing: historyEntryOf(current), by };
     }, { maxBytes, historyLimit });
     if (made === undefined) throw new PersonaPoolError('STORE_CONTRACT', `The store of ${this.#store.location} wrote without asking the pool what: it breaks the store contract (PersonaStore.replace); fix the store`);
     const { personas, rejected, warnings, version } = made;

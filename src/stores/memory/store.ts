@@ -1,5 +1,5 @@
 import { PersonaPoolError } from '../../errors.js';
-import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
+import type { HistoryEntry, PersonaStore, StoreChange, StoreKept, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
 
 /** A version kept by a memory store. */
 interface MemoryKept extends HistoryEntry {
@@ -183,7 +183,7 @@ export class MemoryStore implements PersonaStore<number> {
     if (this.#closed) throw new PersonaPoolError('STORE_UNAVAILABLE', `The store of ${this.location} is closed: make a new one`);
   }
 
-  #keep(replacing: { readonly version: string; readonly count: number } | null, limit: number, by: string | undefined): void {
+  #keep(replacing: StoreKept | null, limit: number, by: string | undefined): void {
     const { bytes, savedAt, kept } = this.#place;
     if (replacing !== null && bytes !== undefined && limit > 0 && kept[0]?.version !== replacing.version) {
       kept.unshift({ ...replacing, savedAt, bytes, ...(by === undefined ? {} : { by }) });
