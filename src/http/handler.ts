@@ -151,7 +151,7 @@ function checkOptions(options: PersonasHandlerOptions): void {
  * `signal` ends the hold. See docs/http.md.
  *
  * @param options - The pool, `requireIfMatch`, `maxBodyBytes` and `maxWaitSeconds`; checked once,
- * here. An option left out or `undefined` takes its default ({@link HANDLER_DEFAULTS}).
+ * here. An option left out or `undefined` takes its default (see {@link PersonasHandlerOptions}).
  * @returns The handler.
  * @throws {PersonaPoolError} `INVALID_OPTION` for a missing pool or a malformed option.
  *
