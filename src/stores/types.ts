@@ -88,8 +88,8 @@ export interface StoreReplaceOptions extends StoreReadOptions {
   readonly historyLimit: number;
 }
 
-/** What the history keeps of a content replaced, as the pool parsed it: its version and its count of valid personas. */
-export type StoreKept = Pick<HistoryEntry, 'version' | 'count'>;
+/** What the history keeps of a content replaced (`StoreWrite.replacing`): its version and its count of valid personas. */
+export type StoreKept = NonNullable<StoreWrite['replacing']>;
 
 /** What the pool gives a store to write, from inside {@link PersonaStore.replace}. */
 export interface StoreWrite {
@@ -101,7 +101,7 @@ export interface StoreWrite {
    * The content being replaced, as the pool read it under the lock, to keep in the history; null when
    * there is nothing to keep (missing, unreadable, too large).
    */
-  readonly replacing: StoreKept | null;
+  readonly replacing: Pick<HistoryEntry, 'version' | 'count'> | null;
   /** Who writes this content (the `by` option): kept with the entry of the content it replaces. */
   readonly by?: string | undefined;
 }
