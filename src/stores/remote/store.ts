@@ -70,7 +70,7 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
   /**
    * Compare-and-swap: reads the content, calls `change` with it, and PUTs the personas with `If-Match`
    * its version; on 412 (another writer came first) waits a little (jittered, doubling from 10 ms),
-   * reads again and calls `change` again, up to {@link WRITE_RETRIES} times, then `CONFLICT`. The API stores its own serialization of the personas:
+   * reads again and calls `change` again, up to 10 times, then `CONFLICT`. The API stores its own serialization of the personas:
    * what a pool writes comes back byte for byte.
    *
    * @param _since - Unused: every attempt reads the whole content.
