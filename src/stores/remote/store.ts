@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import { PersonaPoolError } from '../../errors.js';
 import { ABSENT_VERSION, versionOf } from '../../version.js';
 import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
@@ -8,7 +8,7 @@ import { RemoteHttp, type Answer } from './http.js';
 import { remoteOptions, type RemoteStoreInput } from './options.js';
 import { RemotePoll } from './poll.js';
 
-const log = createDebug('persona-pool:remote');
+const log = logger('persona-pool:remote');
 
 /** The tag of a read of the remote store: the API's ETag (the version), `absent` for no pool. */
 export type RemoteTag = string;
