@@ -71,6 +71,7 @@ export class PoolWrites {
   }
 
   update(fn: UpdateFunction, options: ReplaceOptions): Promise<ReplaceResult> {
+    if (typeof fn !== 'function') return Promise.reject(new PersonaPoolError('INVALID_OPTION', `update() takes a function of the personas, got ${typeof fn}: to write a list, use replace()`));
     return this.#enqueue(() => this.#transaction(options, async (current) => this.#validate(await fn(current.personas, current))));
   }
 
