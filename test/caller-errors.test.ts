@@ -2,6 +2,8 @@
 // PersonaPoolError INVALID_OPTION (500) that says what to pass, never a TypeError from deep inside.
 import { describe, expect, it } from 'vitest';
 import { fileStore, memoryStore, PersonaPool, versionOf } from '../src/index.js';
+import { postgresStore } from '../src/stores/postgres/index.js';
+import { remoteStore } from '../src/stores/remote/index.js';
 
 const INVALID = { name: 'PersonaPoolError', code: 'INVALID_OPTION', status: 500 };
 
@@ -29,6 +31,11 @@ describe('a malformed argument is INVALID_OPTION', () => {
     expect(loosely(memoryStore, { name: '' })).toThrow(expect.objectContaining({ ...INVALID, message: expect.stringContaining('option name') }));
     expect(loosely(memoryStore, { content: 5 })).toThrow(expect.objectContaining({ ...INVALID, message: expect.stringContaining('option content must be text or bytes') }));
     expect(memoryStore({ name: 'a', content: new Uint8Array([91, 93]) }).location).toBe('memory:a');
+  });
+
+  it('postgresStore and remoteStore with options that are not an object', () => {
+    expect(loosely(postgresStore, null)).toThrow(expect.objectContaining({ ...INVALID, message: expect.stringContaining('postgresStore takes an object of options') }));
+    expect(loosely(remoteStore, null)).toThrow(expect.objectContaining({ ...INVALID, message: expect.stringContaining('url must be') }));
   });
 
   it('pool.update with something other than a function, writing nothing', async () => {
