@@ -81,9 +81,9 @@ async function write(options: PersonasHandlerOptions, request: PersonasRequest, 
 export const HANDLER_DEFAULTS = {
   /** Off, so dashboards that never send `If-Match` keep working. */
   requireIfMatch: false,
-  /** 16 MiB, the pool's own default `maxBytes`: any pool the pool reads can be sent. */
+  /** The pool's own default `maxBytes`: any pool the pool reads can be sent. */
   maxBodyBytes: MAX_BODY_BYTES,
-  /** Thirty seconds: a GET asked to wait (`Prefer: wait=N`) is held at most this long. */
+  /** A GET asked to wait (`Prefer: wait=N`) is held at most this long. */
   maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS,
 } as const satisfies Required<Omit<PersonasHandlerOptions, 'pool' | 'userName'>>;
 

@@ -34,7 +34,6 @@ export const POSTGRES_STORE_DEFAULTS = {
   table: 'persona_pools',
   /** As the file store's lock wait. */
   lockWaitMs: 15_000,
-  /** One attempt a second to listen again. */
   reconnectMs: 1000,
   /** As the `connectionTimeoutMillis` docs/stores.md suggests. */
   connectTimeoutMs: 5000,

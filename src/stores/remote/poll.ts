@@ -7,7 +7,6 @@ const log = logger('persona-pool:remote');
 
 /** The first backoff after a failed poll, in ms; it doubles at each failure, with full jitter. */
 export const BACKOFF_START_MS = 250;
-/** The longest backoff, in ms. */
 export const BACKOFF_CAP_MS = 30_000;
 /** The least time between two polls that found no change, in ms: a server that ignores `Prefer: wait` is not hammered. */
 export const POLL_FLOOR_MS = 1000;
