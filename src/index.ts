@@ -13,7 +13,6 @@ export { EmailPersonaSchema, REPLY_LATENCIES, TONES } from './persona/schema.js'
 export type { CodePointsAction, EmailPersona, EmailPersonaInput, ReplyLatency, Tone } from './persona/schema.js';
 export { inspectPersonas, parsePersonas } from './persona/parse.js';
 export type { InspectOptions, Inspection, ParseOptions, PersonaSource, SourceProblem } from './persona/parse.js';
-export { PERSONA_WARNING_CODES } from './persona/warnings.js';
 export type { PersonaWarning, PersonaWarningCode } from './persona/warnings.js';
 export { inActiveHours, inWorkHours, loginFor } from './persona/hours.js';
 export type { HoursOptions } from './persona/hours.js';
@@ -33,7 +32,6 @@ export type {
   PersonaStore,
   PoolProblem,
   StoreChange,
-  StoreKept,
   StoreRead,
   StoreReadOptions,
   StoreReplaceOptions,
@@ -47,11 +45,10 @@ export type { FileStoreOptions } from './stores/file/file-options.js';
 export { memoryStore } from './stores/memory/store.js';
 export type { MemoryStore, MemoryStoreOptions } from './stores/memory/store.js';
 
-export { createPersonasHandler, errorResponse, handlePersonasRequest, listPersonas, replacePersonas } from './http/handler.js';
-export type { ListPersonasRequest, PersonasHandler, PersonasHandlerOptions, PersonasRequest, PersonasResponse, PoolAccess, RawBody, ReplacePersonasRequest } from './http/types.js';
-export { hasRole, requireAdmin, requireRole, requireViewer } from './http/roles.js';
+export { createPersonasHandler, errorResponse, handlePersonasRequest } from './http/handler.js';
+export type { PersonasHandler, PersonasHandlerOptions, PersonasRequest, PersonasResponse, PoolAccess, RawBody } from './http/types.js';
+export { hasRole, requireRole } from './http/roles.js';
 export type { PoolUser, RoleCheck } from './http/roles.js';
-export { readJsonBody } from './http/body.js';
 export { onClientError, requestPath } from './http/host.js';
 export type { HeadersLike, RequestHeaders } from './http/headers.js';
 export { createPersonasFetchHandler, handlePersonasFetch, toFetchResponse } from './http/fetch.js';
@@ -60,5 +57,5 @@ export { createPoolsHandler } from './http/pools.js';
 export type { PoolDescription, PoolsHandler, PoolsHandlerOptions, PoolsRequest } from './http/pools.js';
 export { createPoolsFetchHandler } from './http/pools-fetch.js';
 export type { PoolsFetchHandler, PoolsFetchTarget } from './http/pools-fetch.js';
-export { OPENAPI_PATH, openApiDocument } from './http/openapi.js';
+export { openApiDocument } from './http/openapi.js';
 export type { OpenApiOptions, OpenApiServer } from './http/openapi.js';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { PersonaPoolError } from './errors.js';
 
 // The version of the pool's content, computed by the pool from the bytes a store gives, so that every
 // store gives the same version (the HTTP ETag) for the same bytes, and an export from one store
@@ -15,6 +16,7 @@ export const UNREADABLE_VERSION = 'unreadable';
  *
  * @param bytes - The content's bytes, exactly as stored.
  * @returns An opaque string, equal for equal bytes.
+ * @throws {PersonaPoolError} `INVALID_OPTION` when `bytes` is not a `Uint8Array` (a `Buffer` is one).
  *
  * @example
  * ```ts
@@ -22,5 +24,6 @@ export const UNREADABLE_VERSION = 'unreadable';
  * ```
  */
 export function versionOf(bytes: Uint8Array): string {
+  if (!(bytes instanceof Uint8Array)) throw new PersonaPoolError('INVALID_OPTION', `versionOf takes the content's bytes (a Uint8Array), got ${bytes === null ? 'null' : typeof bytes}: encode text with TextEncoder first`);
   return createHash('sha256').update(bytes).digest('base64url').slice(0, 27);
 }

@@ -1,7 +1,8 @@
 // readJsonBody: a request body checked and parsed the same way for every host.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { readJsonBody, type RawBody } from '../src/index.js';
+import type { RawBody } from '../src/index.js';
+import { readJsonBody } from '../src/http/body.js';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);

@@ -9,7 +9,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPersonasFetchHandler, handlePersonasFetch, OPENAPI_PATH, openApiDocument, PersonaPool, type PersonaPoolError } from '../src/index.js';
+import { createPersonasFetchHandler, handlePersonasFetch, openApiDocument, PersonaPool, type PersonaPoolError } from '../src/index.js';
+import { OPENAPI_PATH } from '../src/http/openapi.js';
 import { ADMIN, ANN, BOB, blockedPoolFile, INVALID, onDisk, poolFile, removeTempFolders, VIEWER } from './http-fixtures.js';
 
 const DOC_FILE = new URL('../dist/openapi.json', import.meta.url);

@@ -3,9 +3,9 @@ import { Readable } from 'node:stream';
 import { format } from 'node:util';
 import createDebug from 'debug';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createPersonasHandler, errorResponse, handlePersonasRequest, listPersonas, PersonaPool, replacePersonas, type PersonasRequest, type PersonasResponse, type PoolAccess, type PoolSnapshot } from '../src/index.js';
+import { createPersonasHandler, errorResponse, handlePersonasRequest, PersonaPool, type PersonasRequest, type PersonasResponse, type PoolAccess, type PoolSnapshot } from '../src/index.js';
 import { ERROR_STATUS } from '../src/errors.js';
-import { HANDLER_DEFAULTS } from '../src/http/handler.js';
+import { HANDLER_DEFAULTS, replacePersonas } from '../src/http/handler.js';
 import { ADMIN, ANN, BOB, blockedPoolFile, INVALID, onDisk, poolAt, poolFile, removeTempFolders, VIEWER } from './http-fixtures.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -600,18 +600,7 @@ describe('handlePersonasRequest', () => {
   });
 });
 
-describe('listPersonas and replacePersonas', () => {
-  it('lists the snapshot of the pool', async () => {
-    const pool = poolAt(poolFile([ANN]));
-    const listed = await listPersonas({ pool, user: VIEWER });
-    expect(listed).toBe(await pool.snapshot());
-    expect(Object.keys(listed)).toEqual(['path', 'personas', 'version', 'problem']);
-  });
-
-  it('checks the viewer role', async () => {
-    await expect(listPersonas({ pool: poolAt(poolFile()), user: { role: 'constructor' } })).rejects.toMatchObject({ code: 'FORBIDDEN', status: 403 });
-  });
-
+describe('replacePersonas', () => {
   it('replaces, returning what was written', async () => {
     const path = poolFile([ANN]);
     const result = await replacePersonas({ pool: poolAt(path), user: ADMIN, body: { personas: [BOB, INVALID] } });

@@ -24,6 +24,14 @@ describe('logging', () => {
     expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: 'debug not loaded\n', stderr: '' });
   });
 
+  it('nor does persona-pool/remote', async () => {
+    const remote = DIST.replace(/index\.js$/, 'stores/remote/index.js');
+    const script = SCRIPT.replace(/const \{ parsePersonas \}[^\n]*\nparsePersonas[^\n]*/, `const { remoteStore } = await import(${JSON.stringify(remote)});\nremoteStore({ url: 'http://127.0.0.1:9/p' });`);
+    expect(script).toContain('remoteStore({');
+    const { code, stdout, stderr } = await runNode('--input-type=module', ['-e', script], { env: { PATH: process.env.PATH ?? '' } });
+    expect({ code, stdout, stderr }).toEqual({ code: 0, stdout: 'debug not loaded\n', stderr: '' });
+  });
+
   it('with DEBUG set, debug is loaded and the library logs through it', async () => {
     const { code, stdout, stderr } = await child({ DEBUG: 'persona-pool:parse', DEBUG_COLORS: 'no' });
     expect(code).toBe(0);

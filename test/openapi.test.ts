@@ -6,8 +6,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { handlePersonasRequest, OPENAPI_PATH, openApiDocument, parsePersonas, type PersonaPoolError } from '../src/index.js';
-import { OPENAPI_POOLS_PATH } from '../src/http/openapi.js';
+import { handlePersonasRequest, openApiDocument, parsePersonas, type PersonaPoolError } from '../src/index.js';
+import { OPENAPI_PATH, OPENAPI_POOLS_PATH } from '../src/http/openapi.js';
 import { PERSONA_FIELDS } from '../src/persona/schema.js';
 import { ADMIN, ANN, poolAt, poolFile, removeTempFolders } from './http-fixtures.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hasRole, PersonaPoolError, requireAdmin, requireRole, requireViewer, type RoleCheck } from '../src/index.js';
+import { hasRole, PersonaPoolError, requireRole, type RoleCheck } from '../src/index.js';
+import { requireAdmin, requireViewer } from '../src/http/roles.js';
 
 /** The error a check throws for `user`, or undefined when it passes. */
 function errorOf(check: RoleCheck, user: unknown): PersonaPoolError | undefined {

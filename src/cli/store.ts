@@ -1,3 +1,4 @@
+import { PersonaPoolError } from '../errors.js';
 import type { PersonaStore } from '../stores/types.js';
 import type { CommandOptions } from './commands.js';
 import { openRemote, remoteMisuse } from './remote.js';
@@ -42,13 +43,13 @@ function connection(env: NodeJS.ProcessEnv): Record<string, unknown> {
  * @param options - The command's options.
  * @param env - The environment: PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, or DATABASE_URL.
  * @returns The store, or undefined for the file store.
- * @throws {Error} When `pg` is not installed: the message says to install it.
+ * @throws {PersonaPoolError} `INVALID_OPTION` when `pg` is not installed: the message says to install it.
  */
 export async function openStore(options: CommandOptions, env: NodeJS.ProcessEnv): Promise<CliStore | undefined> {
   if (options.store === 'remote' && options.url !== undefined) return openRemote(options.url, env);
   if (options.store !== 'postgres' || options.name === undefined) return undefined;
   const [{ default: pg }, { postgresStore }] = await Promise.all([import('pg'), import('../stores/postgres/index.js')]).catch(() => {
-    throw new Error('--store postgres needs the "pg" package: install it with "npm install pg" (beside persona-pool)');
+    throw new PersonaPoolError('INVALID_OPTION', '--store postgres needs the "pg" package: install it with "npm install pg" (beside persona-pool)');
   });
   const client = new pg.Pool(connection(env));
   client.on('error', () => undefined); // an idle connection ended by the server: the next query says why

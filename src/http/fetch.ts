@@ -9,7 +9,7 @@ export type FetchRequest = Pick<Request, 'method' | 'headers' | 'body' | 'signal
 
 /**
  * Options of {@link createPersonasFetchHandler}: those of `createPersonasHandler`, with the same
- * defaults (`HANDLER_DEFAULTS`); an option left out or `undefined` takes its default.
+ * defaults; an option left out or `undefined` takes its default.
  */
 export type PersonasFetchOptions = PersonasHandlerOptions;
 

@@ -8,7 +8,6 @@ import { bodyOf, byOf, expectedVersion, failure, ifMatchTags, jsonResponse, meth
 import { readBytes, wantsBytes } from './bytes.js';
 import { DEFAULT_MAX_WAIT_SECONDS, maxWaitOf } from './wait.js';
 import type {
-  ListPersonasRequest,
   PersonasHandler,
   PersonasHandlerOptions,
   PersonasRequest,
@@ -18,7 +17,6 @@ import type {
 } from './types.js';
 import type { ReplaceResult } from '../pool/transaction.js';
 import { requireAdmin, requireViewer, type PoolUser } from './roles.js';
-import type { PoolSnapshot } from '../pool/snapshot.js';
 
 const log = logger('persona-pool:http');
 
@@ -37,37 +35,8 @@ function personasOf(body: unknown): unknown[] {
 }
 
 /**
- * The pool as it is on disk now, for a viewer or an admin. Always current: each call costs one
- * `stat`, so a change made by another process (a CLI import) shows at once (on a pool in watch mode,
- * no `stat`, and the change shows once its event has been delivered: see docs/pool.md).
- *
- * @param request - The pool and the user.
- * @returns The snapshot: `{ path, personas, version, problem }`.
- * @throws {PersonaPoolError} `UNAUTHORIZED` (401), `PASSWORD_CHANGE_REQUIRED` or `FORBIDDEN` (403).
- *
- * @example
- * ```ts
- * const { personas, problem } = await listPersonas({ pool, user: req.user });
- * ```
- */
-export async function listPersonas({ pool, user }: ListPersonasRequest): Promise<PoolSnapshot> {
-  requireViewer(user);
-  return pool.snapshot();
-}
-
-/**
- * Replaces the pool with `body.personas`, for an admin; each write is logged through `debug`
- * (namespace `persona-pool:http`) with the user, the count and the path.
- *
- * @param request - The pool, the user, the parsed body and the expected version, if any.
- * @returns What was written: `{ path, personas, rejected, warnings, version }`.
- * @throws {PersonaPoolError} `UNAUTHORIZED` (401), `PASSWORD_CHANGE_REQUIRED` or `FORBIDDEN` (403),
- * `NOT_A_LIST` (400, "body.personas must be a list"), and whatever {@link PersonaPool.replace} throws.
- *
- * @example
- * ```ts
- * const result = await replacePersonas({ pool, user: req.user, body: req.body, ifMatch: version });
- * ```
+ * Replaces the pool with `body.personas`, for an admin (else `UNAUTHORIZED`, `FORBIDDEN`...); a body
+ * without a list is `NOT_A_LIST`. Each write is logged (`persona-pool:http`) with the user, the count and the path.
  */
 export async function replacePersonas({ pool, user, body, ifMatch, by }: ReplacePersonasRequest): Promise<ReplaceResult> {
   const admin = requireAdmin(user);
@@ -112,9 +81,9 @@ async function write(options: PersonasHandlerOptions, request: PersonasRequest, 
 export const HANDLER_DEFAULTS = {
   /** Off, so dashboards that never send `If-Match` keep working. */
   requireIfMatch: false,
-  /** 16 MiB, the pool's own default `maxBytes`: any pool the pool reads can be sent. */
+  /** The pool's own default `maxBytes`: any pool the pool reads can be sent. */
   maxBodyBytes: MAX_BODY_BYTES,
-  /** Thirty seconds: a GET asked to wait (`Prefer: wait=N`) is held at most this long. */
+  /** A GET asked to wait (`Prefer: wait=N`) is held at most this long. */
   maxWaitSeconds: DEFAULT_MAX_WAIT_SECONDS,
 } as const satisfies Required<Omit<PersonasHandlerOptions, 'pool' | 'userName'>>;
 
@@ -151,7 +120,7 @@ function checkOptions(options: PersonasHandlerOptions): void {
  * `signal` ends the hold. See docs/http.md.
  *
  * @param options - The pool, `requireIfMatch`, `maxBodyBytes` and `maxWaitSeconds`; checked once,
- * here. An option left out or `undefined` takes its default ({@link HANDLER_DEFAULTS}).
+ * here. An option left out or `undefined` takes its default (see {@link PersonasHandlerOptions}).
  * @returns The handler.
  * @throws {PersonaPoolError} `INVALID_OPTION` for a missing pool or a malformed option.
  *
@@ -187,7 +156,7 @@ export function personasHandlerWith(options: PersonasHandlerOptions, shape: Shap
 
 const onPersonas = (error: unknown) => failure(error, ALLOW);
 
-/** One request, for both forms of the handler; GET is {@link listPersonas} inlined, with no `await`. */
+/** One request, for both forms of the handler; a GET answered from memory costs no `await`. */
 function handle(options: PersonasHandlerOptions, gets: CoalescedGets, maxWait: number, request: PersonasRequest): Promise<PersonasResponse> {
   try {
     const { method, resource = 'personas' } = request;

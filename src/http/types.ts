@@ -10,16 +10,11 @@ import type { PoolUser } from './roles.js';
  */
 export type PoolAccess = Pick<StorePool, 'snapshot' | 'replace'> & Partial<Pick<StorePool, 'changes' | 'history' | 'restore'>>;
 
-/** What `listPersonas` needs. */
-export interface ListPersonasRequest {
-  /** The pool. */
+/** What `replacePersonas` needs. */
+export interface ReplacePersonasRequest {
   readonly pool: PoolAccess;
   /** The user object of the host's own authentication; null or undefined for anonymous. */
   readonly user: unknown;
-}
-
-/** What `replacePersonas` needs. */
-export interface ReplacePersonasRequest extends ListPersonasRequest {
   /** The request body, already parsed: `{ "personas": [...] }`. */
   readonly body: unknown;
   /** Write only if the pool's current `version` is this one (the unquoted ETag). */

@@ -6,16 +6,16 @@ import { PERSONA_FIELDS, type EmailPersona } from './schema.js';
 // Warnings: what is accepted as the Python original accepts it, but is probably a mistake. They
 // never change what is accepted or rejected.
 
-/** The kinds of {@link PersonaWarning}. */
-export const PERSONA_WARNING_CODES = ['UNKNOWN_FIELD', 'DUPLICATE_EMAIL', 'BAD_ACTIVE_HOURS'] as const;
-
 /**
  * What a warning is about:
  * - `UNKNOWN_FIELD`: a key the schema does not know (a typo, often); it is ignored, and gone after a write.
  * - `DUPLICATE_EMAIL`: a valid persona with the email of an earlier valid one, case aside.
  * - `BAD_ACTIVE_HOURS`: a valid persona whose `active_hours` is not a window `HH:MM-HH:MM`; it counts as always active.
  */
-export type PersonaWarningCode = (typeof PERSONA_WARNING_CODES)[number];
+export type PersonaWarningCode = 'UNKNOWN_FIELD' | 'DUPLICATE_EMAIL' | 'BAD_ACTIVE_HOURS';
+
+/** Every {@link PersonaWarningCode}, for the OpenAPI document. */
+export const PERSONA_WARNING_CODES = ['UNKNOWN_FIELD', 'DUPLICATE_EMAIL', 'BAD_ACTIVE_HOURS'] as const satisfies readonly PersonaWarningCode[];
 
 /** Something accepted that is probably a mistake; see docs/file-format.md, "Warnings". */
 export interface PersonaWarning {

@@ -1,5 +1,5 @@
 import { PersonaPoolError } from '../errors.js';
-import { withDefaults, type OptionsInput } from '../options.js';
+import { checkOptionsObject, withDefaults, type OptionsInput } from '../options.js';
 import type { PersonaStore } from '../stores/types.js';
 
 /**
@@ -76,7 +76,8 @@ function checkOptions(options: PersonaPoolOptions): PersonaPoolOptions {
  */
 export function poolOptions(options: OptionsInput<PersonaPoolOptions>): PersonaPoolOptions {
   // A file option left from before 0.x (lockWaitMs, env...) would be ignored in silence: refused instead.
+  checkOptionsObject(options, 'PersonaPool');
   const unknown = Object.keys(options).find((key) => key !== '__proto__' && !Object.hasOwn(POOL_DEFAULTS, key));
   if (unknown !== undefined) throw invalid(`${unknown} is unknown: file options (env, envVar, systemPath, userPath, lockStaleMs, lockWaitMs) belong to fileStore(), given as store`);
-  return checkOptions(withDefaults<PersonaPoolOptions>(POOL_DEFAULTS, options));
+  return checkOptions(withDefaults<PersonaPoolOptions>(POOL_DEFAULTS, options, 'PersonaPool'));
 }

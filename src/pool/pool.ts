@@ -136,7 +136,7 @@ export class StorePool {
    * @param fn - The change; it may be async.
    * @param options - `ifMatch`: change only if the current version is this one (checked before `fn` runs); `by`: who writes.
    * @returns What was written, and the entries rejected.
-   * @throws {PersonaPoolError} As `replace`; and whatever `fn` throws.
+   * @throws {PersonaPoolError} As `replace`; `INVALID_OPTION` when `fn` is not a function; and whatever `fn` throws.
    *
    * @example
    * ```ts

@@ -71,6 +71,7 @@ export class PoolWrites {
   }
 
   update(fn: UpdateFunction, options: ReplaceOptions): Promise<ReplaceResult> {
+    if (typeof fn !== 'function') return Promise.reject(new PersonaPoolError('INVALID_OPTION', `update() takes a function of the personas, got ${typeof fn}: to write a list, use replace()`));
     return this.#enqueue(() => this.#transaction(options, async (current) => this.#validate(await fn(current.personas, current))));
   }
 
@@ -102,7 +103,7 @@ export class PoolWrites {
       const validated = await change(current);
       const bytes = serialize(validated.personas);
       made = { ...validated, version: versionOf(bytes) };
-      return { bytes, version: made.version, count: validated.personas.length, replacing: historyEntryOf(current), by };
+      return { bytes, count: validated.personas.length, replacing: historyEntryOf(current), by };
     }, { maxBytes, historyLimit });
     if (made === undefined) throw new PersonaPoolError('STORE_CONTRACT', `The store of ${this.#store.location} wrote without asking the pool what: it breaks the store contract (PersonaStore.replace); fix the store`);
     const { personas, rejected, warnings, version } = made;

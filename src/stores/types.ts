@@ -54,8 +54,6 @@ export type StoreRead<Tag = unknown> =
       readonly kind: 'missing';
       /** Recognizes this state (nothing stored) at the next read. */
       readonly tag: Tag;
-      /** @deprecated Ignored: the pool reads the store's `location`. */
-      readonly location?: string;
     }
   | {
       /** The content, whole. */
@@ -64,8 +62,6 @@ export type StoreRead<Tag = unknown> =
       readonly bytes: Uint8Array;
       /** Recognizes this content at the next read. */
       readonly tag: Tag;
-      /** @deprecated Ignored: the pool reads the store's `location`. */
-      readonly location?: string;
       /** Optional: `CACHED` when the bytes are a last known good copy; the snapshot reports it if the bytes parse. */
       readonly problem?: PoolProblem;
     }
@@ -78,8 +74,6 @@ export type StoreRead<Tag = unknown> =
       readonly version: string;
       /** Recognizes it at the next read; without one the pool does not cache it. */
       readonly tag?: Tag;
-      /** @deprecated Ignored: the pool reads the store's `location`. */
-      readonly location?: string;
     };
 
 /** The limits of a read, set by the pool (its `maxBytes` option). */
@@ -94,22 +88,20 @@ export interface StoreReplaceOptions extends StoreReadOptions {
   readonly historyLimit: number;
 }
 
-/** What the history keeps of a content replaced, as the pool parsed it: its version and its count of valid personas. */
-export type StoreKept = Pick<HistoryEntry, 'version' | 'count'>;
+/** What the history keeps of a content replaced (`StoreWrite.replacing`): its version and its count of valid personas. */
+export type StoreKept = NonNullable<StoreWrite['replacing']>;
 
 /** What the pool gives a store to write, from inside {@link PersonaStore.replace}. */
 export interface StoreWrite {
   /** The new content, exactly as it is to be stored (canonical JSON text, UTF-8). Its version is `versionOf(bytes)`. */
   readonly bytes: Uint8Array;
-  /** @deprecated `versionOf(bytes)`: derive it. Still given while stores move off it. */
-  readonly version: string;
   /** How many valid personas `bytes` hold, for the history entry this content will one day become. */
   readonly count: number;
   /**
    * The content being replaced, as the pool read it under the lock, to keep in the history; null when
    * there is nothing to keep (missing, unreadable, too large).
    */
-  readonly replacing: StoreKept | null;
+  readonly replacing: Pick<HistoryEntry, 'version' | 'count'> | null;
   /** Who writes this content (the `by` option): kept with the entry of the content it replaces. */
   readonly by?: string | undefined;
 }

@@ -42,7 +42,7 @@ function personas(count: number, tag: string): Record<string, unknown>[] {
 /** Writes raw bytes through a store, as an outside writer would. */
 async function writeRaw(store: PersonaStore, text: string, count = 0): Promise<unknown> {
   const bytes = UTF8.encode(kept(store, text));
-  const written = await store.replace(undefined, async () => ({ bytes, version: versionOf(bytes), count, replacing: null }), LIMITS);
+  const written = await store.replace(undefined, async () => ({ bytes, count, replacing: null }), LIMITS);
   return written.tag;
 }
 

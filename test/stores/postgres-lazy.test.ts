@@ -27,6 +27,13 @@ describe('pg loaded only when asked for', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('npm install pg');
   });
+
+  it('the CLI store loader without pg throws INVALID_OPTION, a PersonaPoolError', async () => {
+    const loader = join(DIST.replace(/index\.js$/, ''), 'unbundled/cli/store.js');
+    const script = `const { openStore } = await import(${JSON.stringify(loader)}); await openStore({ store: 'postgres', name: 'g' }, {}).then(() => console.log('opened'), (error) => console.log(error.constructor.name, error.code, error.status, error.message.includes('npm install pg')));`;
+    const child = await runNodeArgs([...NO_PG, '--input-type=module', '-e', script]);
+    expect(child.stdout).toBe('PersonaPoolError INVALID_OPTION 500 true\n');
+  });
 });
 
 /** `node ...args`, in `env`. */

@@ -3,7 +3,8 @@ import createDebug from 'debug';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PersonaPoolError } from '../../src/errors.js';
-import { postgresStore, sqlFor } from '../../src/stores/postgres/index.js';
+import { postgresStore } from '../../src/stores/postgres/index.js';
+import { sqlFor } from '../../src/stores/postgres/sql.js';
 import type { StoreRead, StoreWrite } from '../../src/stores/types.js';
 import { versionOf } from '../../src/version.js';
 import { waitFor } from '../helpers.js';
@@ -25,7 +26,7 @@ const LIMITS = { maxBytes: 1 << 20, historyLimit: 3 };
 const encode = (text: string) => new TextEncoder().encode(text);
 const writeOf = (text: string, replacing: StoreWrite['replacing'] = null): StoreWrite => {
   const bytes = encode(text);
-  return { bytes, version: versionOf(bytes), count: (JSON.parse(text) as unknown[]).length, replacing };
+  return { bytes, count: (JSON.parse(text) as unknown[]).length, replacing };
 };
 const list = (n: number) => `${JSON.stringify(Array.from({ length: n }, (_, i) => ({ name: `P ${i}`, email: `p${i}@corp.example`, role: 'R' })), null, 2)}\n`;
 
@@ -57,7 +58,7 @@ describe('postgresStore', () => {
   it('reads missing, then content, then unchanged with one query; keeps names apart', async () => {
     const a = await store('topology:1');
     const b = await store('topology:2');
-    expect(await a.read(undefined, LIMITS)).toEqual({ kind: 'missing', location: 'postgres:persona_pools/topology:1', tag: null });
+    expect(await a.read(undefined, LIMITS)).toEqual({ kind: 'missing', tag: null });
     expect(await a.read(null, LIMITS)).toEqual({ kind: 'unchanged' });
     const written = await a.replace(null, async (current) => (expect(current.kind).toBe('unchanged'), writeOf(list(2))), LIMITS);
     const version = versionOf(encode(list(2)));
@@ -76,7 +77,7 @@ describe('postgresStore', () => {
   it('keeps any bytes exactly: a BOM, invalid UTF-8, a NUL, text that is not JSON', async () => {
     const s = await store('exact');
     for (const bytes of [encode('\uFEFF[]\n'), Uint8Array.of(0x5b, 0xff, 0xfe, 0x5d), Uint8Array.of(0x5b, 0, 0x5d), encode('{not json ✓')]) {
-      await s.replace(undefined, async () => ({ bytes, version: versionOf(bytes), count: 0, replacing: null }), LIMITS);
+      await s.replace(undefined, async () => ({ bytes, count: 0, replacing: null }), LIMITS);
       const read = await s.read(undefined, LIMITS);
       expect(read.kind === 'content' && [...read.bytes]).toEqual([...bytes]);
     }

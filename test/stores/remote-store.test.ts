@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PersonaPool } from '../../src/index.js';
-import { remoteStore, WRITE_RETRIES } from '../../src/stores/remote/index.js';
+import { remoteStore } from '../../src/stores/remote/index.js';
+import { WRITE_RETRIES } from '../../src/stores/remote/store.js';
 import { failure, persona, tempDir, waitFor } from '../helpers.js';
 import { serveApi, type TestApi } from './remote-api.js';
 

@@ -47,7 +47,10 @@ export const FILE_STORE_DEFAULTS = {
  */
 export function fileStoreOptions(options: OptionsInput<FileStoreOptions>): FileStoreOptions {
   const userPath = join(homedir(), '.decnet', 'email_personas.json');
-  const checked = withDefaults<FileStoreOptions>({ ...FILE_STORE_DEFAULTS, env: process.env, userPath }, options);
+  const checked = withDefaults<FileStoreOptions>({ ...FILE_STORE_DEFAULTS, env: process.env, userPath }, options, 'fileStore');
+  if (checked.path !== undefined && (typeof checked.path !== 'string' || checked.path === '')) {
+    throw new PersonaPoolError('INVALID_OPTION', `fileStore option path must be a non-empty string, got ${typeof checked.path}`);
+  }
   for (const key of ['lockStaleMs', 'lockWaitMs'] as const) {
     if (!Number.isSafeInteger(checked[key]) || checked[key] < 0) {
       throw new PersonaPoolError('INVALID_OPTION', `fileStore option ${key} must be a whole number ≥ 0, got ${String(checked[key])}`);

@@ -1,5 +1,6 @@
 import { PersonaPoolError } from '../../errors.js';
-import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
+import { checkOptionsObject } from '../../options.js';
+import type { HistoryEntry, PersonaStore, StoreChange, StoreKept, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
 
 /** A version kept by a memory store. */
 interface MemoryKept extends HistoryEntry {
@@ -50,11 +51,17 @@ export class MemoryStore implements PersonaStore<number> {
    *
    * @param options - `name`, `content`.
    * @returns Its first store.
+   * @throws {PersonaPoolError} `INVALID_OPTION` for a malformed option.
    */
   static create(options: MemoryStoreOptions = {}): MemoryStore {
-    const content = options.content;
+    checkOptionsObject(options, 'memoryStore');
+    const { content, name = 'pool' } = options;
+    if (typeof name !== 'string' || name === '') throw new PersonaPoolError('INVALID_OPTION', `memoryStore option name must be a non-empty string, got ${typeof name}`);
+    if (content !== undefined && typeof content !== 'string' && !(content instanceof Uint8Array)) {
+      throw new PersonaPoolError('INVALID_OPTION', `memoryStore option content must be text or bytes (a Uint8Array), got ${typeof content}`);
+    }
     const bytes = typeof content === 'string' ? UTF8.encode(content) : content?.slice();
-    const place = { name: options.name ?? 'pool', bytes, revision: 0, savedAt: new Date().toISOString(), kept: [], lock: Promise.resolve(), watchers: new Set<StoreWatchListener>() };
+    const place = { name, bytes, revision: 0, savedAt: new Date().toISOString(), kept: [], lock: Promise.resolve(), watchers: new Set<StoreWatchListener>() };
     return new MemoryStore(place);
   }
 
@@ -183,7 +190,7 @@ export class MemoryStore implements PersonaStore<number> {
     if (this.#closed) throw new PersonaPoolError('STORE_UNAVAILABLE', `The store of ${this.location} is closed: make a new one`);
   }
 
-  #keep(replacing: { readonly version: string; readonly count: number } | null, limit: number, by: string | undefined): void {
+  #keep(replacing: StoreKept | null, limit: number, by: string | undefined): void {
     const { bytes, savedAt, kept } = this.#place;
     if (replacing !== null && bytes !== undefined && limit > 0 && kept[0]?.version !== replacing.version) {
       kept.unshift({ ...replacing, savedAt, bytes, ...(by === undefined ? {} : { by }) });
@@ -197,6 +204,7 @@ export class MemoryStore implements PersonaStore<number> {
  *
  * @param options - `name` (in `location`), `content` to start with.
  * @returns The store.
+ * @throws {PersonaPoolError} `INVALID_OPTION` for a malformed option.
  *
  * @example
  * ```ts

@@ -17,9 +17,8 @@ try {
 }
 
 export type { PostgresClient, PostgresConnection, PostgresQuery, PostgresResult } from './client.js';
-export { POSTGRES_STORE_DEFAULTS, TABLE_PATTERN, type PostgresStoreInput, type PostgresStoreOptions } from './options.js';
-export { sqlFor, type PostgresSql } from './sql.js';
-export { PostgresStore, type PostgresTag } from './store.js';
+export type { PostgresStoreInput, PostgresStoreOptions } from './options.js';
+export type { PostgresStore, PostgresTag } from './store.js';
 
 /**
  * A store that keeps the pool `name` in PostgreSQL, for `new PersonaPool({ store })`. Call

@@ -1,5 +1,5 @@
 import { PersonaPoolError } from '../../errors.js';
-import type { OptionsInput } from '../../options.js';
+import { checkOptionsObject, type OptionsInput } from '../../options.js';
 import type { PostgresClient } from './client.js';
 
 /** The options of {@link postgresStore}. */
@@ -34,7 +34,6 @@ export const POSTGRES_STORE_DEFAULTS = {
   table: 'persona_pools',
   /** As the file store's lock wait. */
   lockWaitMs: 15_000,
-  /** One attempt a second to listen again. */
   reconnectMs: 1000,
   /** As the `connectionTimeoutMillis` docs/stores.md suggests. */
   connectTimeoutMs: 5000,
@@ -61,6 +60,7 @@ function checkNumber(name: string, value: unknown): void {
  * @throws {PersonaPoolError} `INVALID_OPTION` for a missing client, an empty or too long name, an invalid table name or timing.
  */
 export function postgresOptions(input: PostgresStoreInput): PostgresStoreOptions {
+  checkOptionsObject(input, 'postgresStore');
   const options = { ...POSTGRES_STORE_DEFAULTS, ...Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined)) } as PostgresStoreOptions;
   const { client, name, table } = options;
   if (typeof client?.query !== 'function' || typeof client.connect !== 'function') throw invalid('postgresStore: client must be a pg.Pool (new pg.Pool(...))');

@@ -1,4 +1,5 @@
 import { logger } from '../../log.js';
+import { versionOf } from '../../version.js';
 import { PersonaPoolError } from '../../errors.js';
 import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
 import type { PostgresConnection } from './client.js';
@@ -99,9 +100,10 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
       const write = await change(this.#found(row, since, options.maxBytes)).catch((error: unknown) => Promise.reject(new FromChange(error)));
       const kept = row === undefined ? null : (write.replacing?.count ?? null);
       const { text, bytes } = payloadOf(write.bytes);
-      const values = [name, text, write.version, kept, options.historyLimit, sql.channel, bytes, write.by ?? null];
+      const written = versionOf(write.bytes);
+      const values = [name, text, written, kept, options.historyLimit, sql.channel, bytes, write.by ?? null];
       await connection.query({ name: `${this.#prefix}write`, text: sql.write, values });
-      return write.version;
+      return written;
     }, lockWaitMs);
     return { location: this.location, tag: version };
   }
@@ -195,14 +197,13 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   }
 
   #found(row: Row | undefined, since: PostgresTag | undefined, maxBytes: number): StoreRead<PostgresTag> {
-    const { location } = this;
-    if (row === undefined) return since === null ? { kind: 'unchanged' } : { kind: 'missing', location, tag: null };
+    if (row === undefined) return since === null ? { kind: 'unchanged' } : { kind: 'missing', tag: null };
     if (since !== undefined && row.version === since) return { kind: 'unchanged' };
     if (row.content === null) {
-      const message = `The persona pool ${location} holds ${row.size} bytes, over maxBytes (${maxBytes}): raise maxBytes or replace it`;
-      return { kind: 'problem', location, problem: { code: 'TOO_LARGE', message }, version: row.version, tag: row.version };
+      const message = `The persona pool ${this.location} holds ${row.size} bytes, over maxBytes (${maxBytes}): raise maxBytes or replace it`;
+      return { kind: 'problem', problem: { code: 'TOO_LARGE', message }, version: row.version, tag: row.version };
     }
-    return { kind: 'content', location, bytes: row.content, tag: row.version };
+    return { kind: 'content', bytes: row.content, tag: row.version };
   }
 
   async #lockRow(connection: PostgresConnection, since: PostgresTag | undefined, maxBytes: number): Promise<Row | undefined> {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import { versionOf } from '../../version.js';
 
-const log = createDebug('persona-pool:remote');
+const log = logger('persona-pool:remote');
 const FORMAT = 'persona-pool-remote-cache/1';
 
 /** A last known good content, as the cache file keeps it. */

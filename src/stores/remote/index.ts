@@ -7,9 +7,8 @@
 import type { RemoteStoreInput } from './options.js';
 import { RemoteStore } from './store.js';
 
-export { REMOTE_STORE_DEFAULTS, type RemoteFetch, type RemoteHeaders, type RemoteStoreInput, type RemoteStoreOptions } from './options.js';
-export { BACKOFF_CAP_MS, BACKOFF_START_MS, POLL_FLOOR_MS } from './poll.js';
-export { RemoteStore, WRITE_RETRIES, type RemoteTag } from './store.js';
+export type { RemoteFetch, RemoteHeaders, RemoteStoreInput, RemoteStoreOptions } from './options.js';
+export type { RemoteStore, RemoteTag } from './store.js';
 
 /**
  * A store that follows the persona API at `url` (an endpoint of `createPersonasHandler` on any host),

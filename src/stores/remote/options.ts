@@ -31,7 +31,6 @@ export type RemoteStoreInput = Pick<RemoteStoreOptions, 'url'> & { readonly [K i
 export const REMOTE_STORE_DEFAULTS = {
   /** The handler's own cap of `Prefer: wait`. */
   waitSeconds: 30,
-  /** Ten seconds per request. */
   timeoutMs: 10_000,
   /** As the pool's own `maxBytes`. */
   maxBytes: 16 * 1024 * 1024,

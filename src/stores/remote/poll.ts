@@ -1,13 +1,12 @@
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import type { StoreWatch, StoreWatchListener } from '../types.js';
 import { BYTES_TYPE, etagVersion } from './answer.js';
 import type { RemoteHttp } from './http.js';
 
-const log = createDebug('persona-pool:remote');
+const log = logger('persona-pool:remote');
 
 /** The first backoff after a failed poll, in ms; it doubles at each failure, with full jitter. */
 export const BACKOFF_START_MS = 250;
-/** The longest backoff, in ms. */
 export const BACKOFF_CAP_MS = 30_000;
 /** The least time between two polls that found no change, in ms: a server that ignores `Prefer: wait` is not hammered. */
 export const POLL_FLOOR_MS = 1000;
@@ -23,7 +22,7 @@ export class RemotePoll {
   readonly #waitSeconds: number;
   readonly #timeoutMs: number;
   readonly #listeners = new Set<StoreWatchListener>();
-  #waiters: (() => void)[] = [];
+  #readyWaiters: (() => void)[] = [];
   #controller: AbortController | undefined;
   #version: string | undefined;
   #healthy = false;
@@ -68,7 +67,7 @@ export class RemotePoll {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, this.#timeoutMs); // a poll that is not held answers within it, or fails
       timer.unref();
-      this.#waiters.push(() => {
+      this.#readyWaiters.push(() => {
         clearTimeout(timer);
         resolve();
       });
@@ -105,7 +104,7 @@ export class RemotePoll {
     this.#controller?.abort();
     this.#controller = undefined;
     this.#healthy = false;
-    this.#settle();
+    this.#wakeReadyWaiters();
   }
 
   #start(): void {
@@ -124,7 +123,7 @@ export class RemotePoll {
       if (signal.aborted) return;
       if (version === undefined) {
         this.#healthy = false;
-        this.#settle();
+        this.#wakeReadyWaiters();
         failures++;
         await sleep(Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** (failures - 1)), signal);
         continue;
@@ -133,7 +132,7 @@ export class RemotePoll {
       const news = !this.#healthy || version !== this.#version;
       this.#healthy = true;
       this.#version = version;
-      this.#settle();
+      this.#wakeReadyWaiters();
       if (news) for (const listener of [...this.#listeners]) listener.changed();
       else await sleep(POLL_FLOOR_MS - (Date.now() - started), signal);
     }
@@ -158,9 +157,9 @@ export class RemotePoll {
     return undefined;
   }
 
-  #settle(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
+  #wakeReadyWaiters(): void {
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
     for (const resolve of waiters) resolve();
   }
 }

@@ -1,4 +1,4 @@
-import createDebug from 'debug';
+import { logger } from '../../log.js';
 import { PersonaPoolError } from '../../errors.js';
 import { ABSENT_VERSION, versionOf } from '../../version.js';
 import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
@@ -8,7 +8,7 @@ import { RemoteHttp, type Answer } from './http.js';
 import { remoteOptions, type RemoteStoreInput } from './options.js';
 import { RemotePoll } from './poll.js';
 
-const log = createDebug('persona-pool:remote');
+const log = logger('persona-pool:remote');
 
 /** The tag of a read of the remote store: the API's ETag (the version), `absent` for no pool. */
 export type RemoteTag = string;
@@ -63,14 +63,14 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
       log('%s: serving the cache file: %s', this.location, error.message);
       if (since === UNTRUSTED) return { kind: 'unchanged' };
       const message = `${error.message}; meanwhile serving the last known good content of ${this.location}, received ${cached.savedAt}`;
-      return { kind: 'content', location: this.location, bytes: cached.bytes, tag: UNTRUSTED, problem: { code: 'CACHED', message } };
+      return { kind: 'content', bytes: cached.bytes, tag: UNTRUSTED, problem: { code: 'CACHED', message } };
     }
   }
 
   /**
    * Compare-and-swap: reads the content, calls `change` with it, and PUTs the personas with `If-Match`
    * its version; on 412 (another writer came first) waits a little (jittered, doubling from 10 ms),
-   * reads again and calls `change` again, up to {@link WRITE_RETRIES} times, then `CONFLICT`. The API stores its own serialization of the personas:
+   * reads again and calls `change` again, up to 10 times, then `CONFLICT`. The API stores its own serialization of the personas:
    * what a pool writes comes back byte for byte.
    *
    * @param _since - Unused: every attempt reads the whole content.
@@ -93,8 +93,9 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
       }
       if (answer.status !== 200) throw answerError(this.#http.where, answer, true);
       const version = etagVersion(answer.headers);
-      if (version === write.version) await this.#cache?.save(write.bytes, version);
-      return { location: this.location, tag: version === write.version ? version : UNTRUSTED };
+      const vouched = version === versionOf(write.bytes); // else the API stored its own serialization: read it again
+      if (vouched) await this.#cache?.save(write.bytes, version);
+      return { location: this.location, tag: vouched ? version : UNTRUSTED };
     }
     throw new PersonaPoolError('CONFLICT', `The persona pool ${this.location} changed during each of ${WRITE_RETRIES + 1} attempts to write it: other writers are busy, try again later`);
   }
@@ -166,11 +167,10 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
     if (conditional) headers['if-none-match'] = `"${since}"`;
     const answer = await this.#http.send({ method: 'GET', headers });
     const version = etagVersion(answer.headers);
-    const { location } = this;
     if (answer.status === 304 && conditional) return { kind: 'unchanged' };
-    if (answer.status === 204 && version === ABSENT_VERSION) return { kind: 'missing', location, tag: ABSENT_VERSION };
+    if (answer.status === 204 && version === ABSENT_VERSION) return { kind: 'missing', tag: ABSENT_VERSION };
     if (answer.status === 409 && version !== undefined) {
-      return { kind: 'problem', location, problem: { code: 'UNREADABLE', message: `The persona API ${this.#http.where} cannot serve its pool as bytes${detailOf(answer)}` }, version, tag: version };
+      return { kind: 'problem', problem: { code: 'UNREADABLE', message: `The persona API ${this.#http.where} cannot serve its pool as bytes${detailOf(answer)}` }, version, tag: version };
     }
     if (answer.status !== 200 && answer.status !== 304) throw answerError(this.#http.where, answer, false);
     const read = this.#content(answer, version, maxBytes);
@@ -188,9 +188,9 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
     if (version === undefined || versionOf(answer.bytes) !== version) throw unusable(`The persona API ${where} sent content that does not match its ETag: check the API and any proxy before it`);
     if (answer.bytes.byteLength > maxBytes) {
       const message = `The persona pool ${this.location} holds ${answer.bytes.byteLength} bytes, over maxBytes (${maxBytes}): raise maxBytes or replace it`;
-      return { kind: 'problem', location: this.location, problem: { code: 'TOO_LARGE', message }, version, tag: version };
+      return { kind: 'problem', problem: { code: 'TOO_LARGE', message }, version, tag: version };
     }
-    return { kind: 'content', location: this.location, bytes: answer.bytes, tag: version };
+    return { kind: 'content', bytes: answer.bytes, tag: version };
   }
 }
 
