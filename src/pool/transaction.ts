@@ -46,6 +46,17 @@ export interface ReplaceResult {
 }
 
 /**
+ * The version of `bytes`, computed once: on the first call, or on the event loop's next turn, which
+ * comes while the store waits for its write (the file store: the `fsync`), so the hash costs no time.
+ */
+function hashedSoon(bytes: Uint8Array): () => string {
+  let version: string | undefined;
+  const get = () => (version ??= versionOf(bytes));
+  setImmediate(get);
+  return get;
+}
+
+/**
  * The write side of one pool: writes run one after another in call order; each is one store
  * transaction (under the store's lock: read, check `ifMatch`, change, write), then cached and told.
  */
@@ -96,17 +107,19 @@ export class PoolWrites {
     const by = checkBy(options.by);
     const entry = this.#cache.get(language);
     const generation = this.#live.generation; // taken before the read under the lock, as every read takes it
-    let made: (Validated & { readonly version: string }) | undefined;
+    let made: { readonly validated: Validated; readonly version: () => string } | undefined;
     const written = await this.#store.replace(entry?.tag, async (read) => {
       const current = this.#cache.absorb(language, entry, read, generation);
       checkMatch(options.ifMatch, current);
       const validated = await change(current);
       const bytes = serialize(validated.personas);
-      made = { ...validated, version: versionOf(bytes) };
+      const version = hashedSoon(bytes); // hashed while the store's fsync runs
+      made = { validated, version };
       return { bytes, count: validated.personas.length, replacing: historyEntryOf(current), by };
     }, { maxBytes, historyLimit });
     if (made === undefined) throw new PersonaPoolError('STORE_CONTRACT', `The store of ${this.#store.location} wrote without asking the pool what: it breaks the store contract (PersonaStore.replace); fix the store`);
-    const { personas, rejected, warnings, version } = made;
+    const { personas, rejected, warnings } = made.validated;
+    const version = made.version();
     // The personas just validated are what the store holds: cached as they are, not parsed again.
     const snapshot = writtenSnapshot(written.location, personas, version);
     // A new generation: a read that began before this write cannot leave its older content vouched for.

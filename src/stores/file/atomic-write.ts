@@ -16,6 +16,11 @@ export interface AtomicWriteOptions<T> {
   readonly beforeRename?: () => void;
   /** Called right after the rename, while the folder's fsync runs (e.g. to release a lock). */
   readonly afterRename?: () => void;
+  /**
+   * What the caller's `stat` of `target` (taken under its lock) found: the file's mode to keep, or null
+   * for no file. Absent, `target` is stat'ed here.
+   */
+  readonly mode?: number | null;
 }
 
 /** What {@link writeFileAtomic} did. */
@@ -41,9 +46,14 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `${tempPrefix(target)}${unique}.tmp`);
 }
 
-function modeOf(target: string): number | undefined {
-  const stats = fs.statSync(target, { throwIfNoEntry: false });
-  return stats?.isFile() ? stats.mode & 0o7777 : undefined;
+/**
+ * The permission bits of a regular file, to give its replacement.
+ *
+ * @param stats - The file's `stat`, or undefined when missing.
+ * @returns The mode, or null when there is no regular file.
+ */
+export function modeOf(stats: { isFile(): boolean; readonly mode: number | bigint } | undefined): number | null {
+  return stats?.isFile() === true ? Number(stats.mode) & 0o7777 : null;
 }
 
 /** `fsync` through the thread pool: the one slow call, which must not block the event loop. */
@@ -74,16 +84,16 @@ async function syncFolder(folder: string): Promise<void> {
  *
  * @param target - The file to replace (not a symlink: resolve it first).
  * @param data - The new content.
- * @param options - `whileSyncing`, work overlapped with the fsync; `beforeRename`, a last check.
+ * @param options - `whileSyncing`, work overlapped with the fsync; `beforeRename`, a last check; `mode`, when known.
  * @returns The `fstat` of the new file, and what `whileSyncing` made.
  */
 export async function writeFileAtomic<T>(target: string, data: Uint8Array, options: AtomicWriteOptions<T>): Promise<AtomicWrite<T>> {
   const temp = tempPathFor(target);
-  const mode = modeOf(target);
+  const mode = options.mode !== undefined ? options.mode : modeOf(fs.statSync(target, { throwIfNoEntry: false }));
   let fd: number | undefined;
   try {
     fd = fs.openSync(temp, 'wx', mode ?? 0o666);
-    if (mode !== undefined) fs.fchmodSync(fd, mode);
+    if (mode !== null) fs.fchmodSync(fd, mode);
     fs.writeFileSync(fd, data);
     const made = await overlapped(fsync(fd), () => options.whileSyncing(temp));
     const stats = fs.fstatSync(fd, { bigint: true });

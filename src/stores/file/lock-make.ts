@@ -37,16 +37,16 @@ function held(path: string): NodeJS.ErrnoException {
 }
 
 /**
- * Runs `step` on a fresh name `<staging>/<pid>.<host tag>.<n>`, making the staging folder first and
- * again if another writer removed it meanwhile: `ENOENT` from `step`, unless `missing()` says that
- * the source of `step` is what is missing.
+ * Runs `step` on a fresh name `<staging>/<pid>.<host tag>.<n>`, making the staging folder first (unless
+ * `there`: it is usually there already, so the first attempt makes nothing) and again if another writer
+ * removed it meanwhile: `ENOENT` from `step`, unless `missing()` says that the source of `step` is what is missing.
  */
-function inStaging(staging: string, step: (temp: string) => void, missing: () => boolean = () => false): string {
+function inStaging(staging: string, step: (temp: string) => void, missing: () => boolean = () => false, there = false): string {
   const me = thisProcess();
   for (let attempt = 1; ; attempt++) {
     const temp = join(staging, `${me.pid}.${hostTag()}.${made++}`);
     try {
-      fs.mkdirSync(staging);
+      if (!(there && attempt === 1)) fs.mkdirSync(staging);
     } catch (error) {
       if (codeOf(error) !== 'EEXIST') throw error; // ENOENT: the pool's folder is missing
     }
@@ -133,7 +133,9 @@ function deleteFolder(folder: string): void {
  * @throws The file system's error (`ENOENT` when there is no such folder).
  */
 export function removeOwned(path: string, staging: string): void {
-  const aside = inStaging(staging, (name) => fs.renameSync(path, name), () => fs.lstatSync(path, { throwIfNoEntry: false }) === undefined);
+  // The staging folder stays while a lock is held (see makeOwned): the rename is tried before any mkdir.
+  const missing = () => fs.lstatSync(path, { throwIfNoEntry: false }) === undefined;
+  const aside = inStaging(staging, (name) => fs.renameSync(path, name), missing, true);
   deleteFolder(aside);
   tidy(staging);
 }

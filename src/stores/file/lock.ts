@@ -81,11 +81,17 @@ function lockfile(): Promise<typeof Lockfile> {
 /** A lock's mtime is never set ahead of now by more than its one-second rounding; farther is bogus. */
 const FUTURE_SLACK_MS = 2000;
 
-function removeFutureLock(lockPath: string): void {
+/** Removes a held lock dated in the future (a clock jump), which would never go stale; true when it did. */
+function removeFutureLock(lockPath: string): boolean {
   const stats = fs.statSync(lockPath, { throwIfNoEntry: false });
-  if (stats && stats.mtimeMs > Date.now() + FUTURE_SLACK_MS) {
-    log('removing %s: its modification time is in the future', lockPath);
+  if (stats === undefined || stats.mtimeMs <= Date.now() + FUTURE_SLACK_MS) return false;
+  log('removing %s: its modification time is in the future', lockPath);
+  try {
     removeLockFolder(lockPath);
+    return true;
+  } catch (error) {
+    log('cannot remove %s: %O', lockPath, error); // e.g. another waiter removed it first: wait as usual
+    return false;
   }
 }
 
@@ -105,7 +111,6 @@ export async function acquireLock(target: string, options: LockOptions): Promise
   const deadline = Date.now() + options.waitMs;
   let compromise: Error | undefined;
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
-    removeFutureLock(lockPath);
     try {
       const release = await lock(target, {
         realpath: false,
@@ -124,13 +129,15 @@ export async function acquireLock(target: string, options: LockOptions): Promise
       };
       let released: Promise<void> | undefined;
       const releaseOnce = () =>
-        (released ??= release()
-          .catch((error: unknown) => log('release %s: %O', lockPath, error))
-          .finally(() => tidyStaging(lockPath)));
+        (released ??= release().catch((error: unknown) => {
+          log('release %s: %O', lockPath, error);
+          tidyStaging(lockPath); // the lock was lost: no removal tidied its staging folder
+        }));
       return { assertHeld, release: releaseOnce };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN';
-      if (code === 'ELOCKED' && removeDeadOwnersLock(lockPath, options.staleMs)) continue;
+      // Only a held lock is looked at: a free one costs no `stat` more than taking it.
+      if (code === 'ELOCKED' && (removeFutureLock(lockPath) || removeDeadOwnersLock(lockPath, options.staleMs))) continue;
       if (code !== 'ELOCKED' || Date.now() >= deadline) throw new LockError(code, error);
       await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
     }

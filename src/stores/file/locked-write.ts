@@ -49,6 +49,8 @@ export interface LockedWrite {
   readonly historyLimit: number;
   /** The largest content a copy into the history reads. */
   readonly maxBytes: number;
+  /** The pool file's mode as a `stat` under the lock found it (null: no file); absent, it is stat'ed again. */
+  readonly mode?: number | null;
 }
 
 function failure(path: string, error: unknown, options: FileStoreOptions): PersonaPoolError {
@@ -70,7 +72,7 @@ function failure(path: string, error: unknown, options: FileStoreOptions): Perso
  * @throws {PersonaPoolError} `LOCK_COMPROMISED`, `WRITE_FAILED` (409 when the path became something else than a file).
  */
 export async function writeLocked(bytes: Uint8Array, write: LockedWrite, options: FileStoreOptions): Promise<BigIntStats> {
-  const { path, target, lock, content, historyLimit: limit, maxBytes } = write;
+  const { path, target, lock, content, historyLimit: limit, maxBytes, mode } = write;
   let keeping: Keeping | undefined;
   const whileSyncing = (temp: string) => {
     removeLeftovers(target, temp);
@@ -86,7 +88,8 @@ export async function writeLocked(bytes: Uint8Array, write: LockedWrite, options
     void lock.release();
   };
   try {
-    return (await writeFileAtomic(target, bytes, { whileSyncing, beforeRename, afterRename })).stats;
+    const known = mode === undefined ? {} : { mode };
+    return (await writeFileAtomic(target, bytes, { whileSyncing, beforeRename, afterRename, ...known })).stats;
   } catch (error) {
     keeping?.forget();
     throw failure(path, error, options);

@@ -6,6 +6,7 @@ import { locatePool, statOf, type Stat } from './resolve-path.js';
 import { stampOf, unchanged } from './stamp.js';
 import { watchFile } from './file-watch.js';
 import { lockPool, writeLocked } from './locked-write.js';
+import { modeOf } from './atomic-write.js';
 import { refuseNonFile } from './write-errors.js';
 import type { OptionsInput } from '../../options.js';
 import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
@@ -83,7 +84,8 @@ export class FileStore implements PersonaStore<FileTag> {
       const kept = current.kind === 'unchanged' ? since?.stamp : current.tag?.stamp;
       const write = await change(current);
       const content = write.replacing === null || kept === undefined ? null : { ...write.replacing, stats: kept.stats, by: write.by };
-      const written = await writeLocked(write.bytes, { path, target, lock, content, ...options }, this.#options);
+      const known = stat instanceof Error ? {} : { mode: modeOf(stat) }; // the `stat` just taken: none more
+      const written = await writeLocked(write.bytes, { path, target, lock, content, ...options, ...known }, this.#options);
       return { location: path, tag: this.#noteTag({ path, stamp: stampOf(written) }) };
     } finally {
       await lock.release();
