@@ -23,5 +23,5 @@ export interface TestServer {
   remove(): void;
 }
 
-/** Starts a fresh server; call `remove()` in `afterAll`. */
-export function startTestServer(): Promise<TestServer>;
+/** Starts a fresh server (max_connections 60 unless given); call `remove()` in `afterAll`. */
+export function startTestServer(options?: { maxConnections?: number }): Promise<TestServer>;

@@ -56,9 +56,10 @@ function ensureServerUser() {
 /**
  * Starts a fresh server; call `remove()` in `afterAll`.
  *
+ * @param {{ maxConnections?: number }} [options] `maxConnections`: the server's max_connections (60).
  * @returns {Promise<import('./postgres-server.d.mts').TestServer>} The server.
  */
-export async function startTestServer() {
+export async function startTestServer({ maxConnections = 60 } = {}) {
   const bin = postgresBin();
   if (bin === undefined) throw new Error('No PostgreSQL binaries (initdb, pg_ctl): install the postgresql package (.ci/run does)');
   ensureServerUser();
@@ -72,7 +73,7 @@ export async function startTestServer() {
   const data = join(dir, 'data');
   asServerUser(bin, 'initdb', ['-D', data, '-U', user, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync', '--locale=C']);
   const port = await freePort();
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=${maxConnections}`;
   const start = () => void asServerUser(bin, 'pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', '-t', '30', 'start']);
   const stop = () => void asServerUser(bin, 'pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
   const ctl = [join(bin, 'pg_ctl'), '-D', data, '-m', 'fast', '-w', 'stop'];

@@ -4,17 +4,15 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PersonaPool } from '../../../src/index.js';
 import { postgresStore } from '../../../src/stores/postgres/index.js';
-import { startTestServer, type TestServer } from '../../helpers/postgres-server.mjs';
+import { fileDatabase } from '../../helpers/postgres.js';
 
-let server: TestServer;
+const postgres = fileDatabase();
 let client: pg.Pool;
 beforeAll(async () => {
-  server = await startTestServer();
-  client = new pg.Pool({ ...server.config, max: 4, connectionTimeoutMillis: 5000 });
+  client = new pg.Pool({ ...postgres.config, max: 4, connectionTimeoutMillis: 5000 });
 });
 afterAll(async () => {
   await client?.end();
-  server?.remove();
 });
 
 const entries = (tag: string) => [{ name: `Ann ${tag}`, email: `ann.${tag}@corp.example`, role: 'CFO' }];

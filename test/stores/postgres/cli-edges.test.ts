@@ -1,17 +1,15 @@
 // `persona-pool … --store postgres` says what a database pool is: `Pool:`, not `Pool file:`, and a
 // version not kept points at `persona-pool history`, not at the API's `history()`.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runMain, sandbox, SAMPLE } from '../../helpers/cli.js';
-import { startTestServer, type TestServer } from '../../helpers/postgres-server.mjs';
+import { fileDatabase } from '../../helpers/postgres.js';
 
-let server: TestServer;
+const postgres = fileDatabase();
 let pgEnv: Record<string, string>;
 beforeAll(async () => {
-  server = await startTestServer();
-  const { host, port, user, password, database } = server.config;
+  const { host, port, user, password, database } = postgres.config;
   pgEnv = { PGHOST: host, PGPORT: String(port), PGUSER: user, PGPASSWORD: password, PGDATABASE: database };
 }, 120_000);
-afterAll(() => server?.remove());
 
 describe('persona-pool --store postgres, in words', () => {
   it('show and history say Pool:, and a pool never written is "nothing imported yet"', async () => {

@@ -1,17 +1,15 @@
 // `persona-pool … --store postgres --name <pool>` against a real server: moving the pool file into
 // PostgreSQL with its version, show/path/history/restore, the libpq variables, and no password shown.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BAD_EMAIL, runBin, runMain, sandbox, SAMPLE } from '../../helpers/cli.js';
-import { startTestServer, type TestServer } from '../../helpers/postgres-server.mjs';
+import { fileDatabase } from '../../helpers/postgres.js';
 
-let server: TestServer;
+const postgres = fileDatabase();
 let pgEnv: Record<string, string>;
 beforeAll(async () => {
-  server = await startTestServer();
-  const { host, port, user, password, database } = server.config;
+  const { host, port, user, password, database } = postgres.config;
   pgEnv = { PGHOST: host, PGPORT: String(port), PGUSER: user, PGPASSWORD: password, PGDATABASE: database };
 });
-afterAll(() => server?.remove());
 
 describe('persona-pool --store postgres', () => {
   it('moves the pool file into PostgreSQL keeping its version; show, path, history and restore work there', async () => {
@@ -40,7 +38,7 @@ describe('persona-pool --store postgres', () => {
   it('the built executable reads DATABASE_URL, and a wrong password is STORE_UNAVAILABLE without the password anywhere', async () => {
     const box = sandbox();
     const file = box.file('personas.json', [...SAMPLE, BAD_EMAIL]);
-    const { host, port, user, password, database } = server.config;
+    const { host, port, user, password, database } = postgres.config;
     const url = (secret: string) => `postgres://${user}:${encodeURIComponent(secret)}@${host}:${port}/${database}`;
     const ok = await runBin(['import', file, '--store', 'postgres', '--name', 'url'], { ...box.env, DATABASE_URL: url(password) });
     expect(ok).toMatchObject({ code: 0, stdout: 'Imported 3 personas to postgres:persona_pools/url\n' });

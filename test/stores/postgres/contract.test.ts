@@ -4,22 +4,20 @@ import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { postgresStore } from '../../../src/stores/postgres/index.js';
 import { testStore } from '../contract.js';
-import { startTestServer, type TestServer } from '../../helpers/postgres-server.mjs';
+import { fileDatabase } from '../../helpers/postgres.js';
 
-let server: TestServer;
+const postgres = fileDatabase();
 let client: pg.Pool;
 let other: pg.Pool;
 let n = 0;
 beforeAll(async () => {
-  server = await startTestServer();
-  client = new pg.Pool({ ...server.config, max: 10 });
-  other = new pg.Pool({ ...server.config, max: 10 });
+  client = new pg.Pool({ ...postgres.config, max: 10 });
+  other = new pg.Pool({ ...postgres.config, max: 10 });
   await postgresStore({ client, name: 'setup' }).setup();
 });
 afterAll(async () => {
   await client?.end();
   await other?.end();
-  server?.remove();
 });
 
 testStore('postgres', async () => {

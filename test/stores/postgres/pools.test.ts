@@ -4,23 +4,21 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPoolsHandler } from '../../../src/index.js';
 import { postgresStore } from '../../../src/stores/postgres/index.js';
-import { startTestServer, type TestServer } from '../../helpers/postgres-server.mjs';
+import { fileDatabase } from '../../helpers/postgres.js';
 
-let server: TestServer;
+const postgres = fileDatabase();
 let client: pg.Pool;
 beforeAll(async () => {
-  server = await startTestServer();
-  client = new pg.Pool({ ...server.config, max: 10, connectionTimeoutMillis: 5000 });
+  client = new pg.Pool({ ...postgres.config, max: 10, connectionTimeoutMillis: 5000 });
   await postgresStore({ client, name: 'setup' }).setup();
 });
 afterAll(async () => {
   await client?.end();
-  server?.remove();
 });
 
 const ADMIN = { username: 'ann', role: 'admin' };
 const listening = async () => {
-  const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query ILIKE 'LISTEN%'");
+  const { rows } = await client.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE query ILIKE 'LISTEN%' AND datname = current_database()");
   return (rows[0] as { n: number }).n;
 };
 

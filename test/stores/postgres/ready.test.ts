@@ -5,16 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PersonaPool } from '../../../src/index.js';
 import { postgresStore } from '../../../src/stores/postgres/index.js';
 import { persona, waitFor } from '../../helpers/common.js';
-import { startTestServer, type TestServer } from '../../helpers/postgres-server.mjs';
+import { fileDatabase } from '../../helpers/postgres.js';
 
-let server: TestServer;
+const postgres = fileDatabase();
 let client: pg.Pool;
 let admin: pg.Pool;
 beforeAll(async () => {
-  server = await startTestServer();
-  client = new pg.Pool({ ...server.config, max: 6, connectionTimeoutMillis: 5000 });
+  client = new pg.Pool({ ...postgres.config, max: 6, connectionTimeoutMillis: 5000 });
   client.on('error', () => undefined);
-  admin = new pg.Pool({ ...server.config, max: 1 });
+  admin = new pg.Pool({ ...postgres.config, max: 1 });
   admin.on('error', () => undefined);
   const store = postgresStore({ client, name: 'ready' });
   await store.setup();
@@ -23,12 +22,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.end();
   await admin?.end();
-  server?.remove();
 });
 
 /** The backends now holding a LISTEN. */
 async function listeners(): Promise<number[]> {
-  const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND state = 'idle'");
+  const { rows } = await admin.query("SELECT pid FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND state = 'idle' AND datname = current_database()");
   return (rows as { pid: number }[]).map((row) => row.pid);
 }
 
@@ -36,7 +34,7 @@ describe('PostgreSQL watch mode from the first awaited read', () => {
   it("30 fresh pools in a row (each a new pg.Pool, as at a worker's start): await load(), then loadSync() at once answers, 30 of 30", async () => {
     let answered = 0;
     for (let i = 0; i < 30; i++) {
-      const fresh = new pg.Pool({ ...server.config, max: 4, connectionTimeoutMillis: 5000 });
+      const fresh = new pg.Pool({ ...postgres.config, max: 4, connectionTimeoutMillis: 5000 });
       const store = postgresStore({ client: fresh, name: 'ready' });
       const pool = new PersonaPool({ store, watch: true });
       expect(await pool.load()).toHaveLength(2);
@@ -80,7 +78,7 @@ describe('PostgreSQL watch mode from the first awaited read', () => {
   });
 
   it('a server that cannot be reached: the awaited read does not hang, it rejects STORE_UNAVAILABLE', async () => {
-    const down = new pg.Pool({ ...server.config, port: 1, connectionTimeoutMillis: 2000 });
+    const down = new pg.Pool({ ...postgres.config, port: 1, connectionTimeoutMillis: 2000 });
     const store = postgresStore({ client: down, name: 'ready', connectTimeoutMs: 1000 });
     const pool = new PersonaPool({ store, watch: true });
     await expect(pool.load()).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE', status: 503 });
@@ -92,7 +90,7 @@ describe('PostgreSQL watch mode from the first awaited read', () => {
 
 describe('one LISTEN connection per pg.Pool', () => {
   it('20 stores on one pg.Pool (two tables, 20 names) watching: one LISTEN connection; each pool hears its own changes; the last close gives it back', async () => {
-    const shared = new pg.Pool({ ...server.config, max: 4, connectionTimeoutMillis: 5000 });
+    const shared = new pg.Pool({ ...postgres.config, max: 4, connectionTimeoutMillis: 5000 });
     shared.on('error', () => undefined);
     await postgresStore({ client: shared, name: 'x', table: 'other_pools' }).setup();
     const stores = Array.from({ length: 20 }, (_, i) => postgresStore({ client: shared, name: `topology:${i}`, table: i % 2 === 0 ? 'persona_pools' : 'other_pools' }));

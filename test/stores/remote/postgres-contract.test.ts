@@ -6,20 +6,18 @@ import { PersonaPool } from '../../../src/index.js';
 import { postgresStore } from '../../../src/stores/postgres/index.js';
 import { remoteStore } from '../../../src/stores/remote/index.js';
 import { testStore } from '../contract.js';
-import { startTestServer, type TestServer } from '../../helpers/postgres-server.mjs';
+import { fileDatabase } from '../../helpers/postgres.js';
 import { serveApi } from './api.js';
 
-let server: TestServer;
+const postgres = fileDatabase();
 let clients: pg.Pool[];
 let n = 0;
 beforeAll(async () => {
-  server = await startTestServer();
-  clients = [new pg.Pool({ ...server.config, max: 10 }), new pg.Pool({ ...server.config, max: 10 })];
+  clients = [new pg.Pool({ ...postgres.config, max: 10 }), new pg.Pool({ ...postgres.config, max: 10 })];
   await postgresStore({ client: clients[0] as pg.Pool, name: 'setup' }).setup();
 });
 afterAll(async () => {
   await Promise.all((clients ?? []).map((client) => client.end()));
-  server?.remove();
 });
 
 testStore('remote (PostgreSQL store behind the API)', async () => {

@@ -4,12 +4,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { PersonaPool } from '../../../src/index.js';
 import { postgresStore } from '../../../src/stores/postgres/index.js';
 import { runBin, sandbox, SAMPLE } from '../../helpers/cli.js';
 import { runNode, tempDir, waitFor } from '../../helpers/common.js';
-import { startTestServer, type TestServer } from '../../helpers/postgres-server.mjs';
+import { fileDatabase } from '../../helpers/postgres.js';
 
 const API = fileURLToPath(new URL('../../fixtures/remote-api.mjs', import.meta.url));
 const WORKER = fileURLToPath(new URL('../../fixtures/remote-worker.mjs', import.meta.url));
@@ -85,21 +85,19 @@ describe('remote store: real processes', () => {
 });
 
 describe('remote store: racing writers through two API servers on one PostgreSQL pool', () => {
-  let server: TestServer | undefined;
-  afterAll(() => server?.remove());
+  const postgres = fileDatabase();
 
   it('4 processes × 25 update() increments = 100 personas, none lost', async () => {
-    server = await startTestServer();
-    const client = new pg.Pool({ ...server.config, max: 2 });
+    const client = new pg.Pool({ ...postgres.config, max: 2 });
     const store = postgresStore({ client, name: 'race' });
     await store.setup();
-    const config = JSON.stringify(server.config);
+    const config = JSON.stringify(postgres.config);
     const apis = await Promise.all([api(['postgres', config, 'race', '0']), api(['postgres', config, 'race', '0'])]);
     const runs = await Promise.all([0, 1, 2, 3].map((id) => runNode(WORKER, [apis[id % 2]?.url as string, 'increment', String(id), '25'])));
     await client.end();
     for (const run of runs) expect(run.stderr.slice(0, 800)).toBe('');
     for (const run of runs) expect(run).toMatchObject({ code: 0, stdout: 'done' });
-    const check = new pg.Pool({ ...server.config, max: 1 });
+    const check = new pg.Pool({ ...postgres.config, max: 1 });
     expect(await new PersonaPool({ store: postgresStore({ client: check, name: 'race' }) }).load()).toHaveLength(100);
     await check.end();
   });
