@@ -15,6 +15,8 @@ const POSTGRES_FILES = [
   'test/stores/remote/processes.test.ts',
 ];
 
+// Type tests (test/**/*.test-d.ts, expectTypeOf) are not run here: `npm run typecheck`, the first step
+// of `npm test`, checks them with the rest of test/ (tsconfig.json), so a broken type fails the run.
 export default defineConfig({
   root: fileURLToPath(new URL('..', import.meta.url)),
   test: {
