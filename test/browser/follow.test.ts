@@ -1,5 +1,5 @@
 // followPersonas (persona-pool/browser) in Node, which has fetch but no Web Locks: the one-poll-per-tab
-// path, against a scripted server on 127.0.0.1. The tab election runs in Chromium: browser-chromium.test.ts.
+// path, against a scripted server on 127.0.0.1. The tab election runs in Chromium: test/browser/chromium.test.ts.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';

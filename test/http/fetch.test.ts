@@ -1,7 +1,7 @@
 // The fetch handler in process, on a real server: Hono 4 on @hono/node-server, called through
 // node's own fetch. Every answer is also checked against the response schema the OpenAPI document
 // (dist/openapi.json, as built) gives for its method and status, and the document itself is
-// validated by an OpenAPI 3.1 validator. (The documented recipes run in http-frameworks.test.ts.)
+// validated by an OpenAPI 3.1 validator. (The documented recipes run in test/http/frameworks.test.ts.)
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';

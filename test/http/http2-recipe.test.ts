@@ -1,7 +1,7 @@
 // The HTTP/2 recipe of docs/http.md, run as documented (child process, the stand-in auth, a
 // self-signed certificate made here): HTTP/2 and, through allowHTTP1, HTTP/1.1 clients get the same
 // answers; the stand-in takes the role from its header or its cookie; a held GET shares the
-// connection with other requests. (Chromium drives it in browser-chromium.test.ts.)
+// connection with other requests. (Chromium drives it in test/browser/chromium.test.ts.)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';

@@ -1,7 +1,7 @@
 // The OpenAPI document's schemas: requests as lax as the server (what the handler accepts validates),
 // responses exact (what the handler serves validates, and nothing looser); the paths, servers,
 // license and 405 it documents; its options. Real answers of the single-pool handler are checked
-// against it in http-fetch.test.ts, generated clients in openapi-client.test.ts.
+// against it in fetch.test.ts, generated clients in openapi-client.test.ts.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -45,7 +45,7 @@ describe('request schemas accept what the server accepts', () => {
 
   it('gives no field a default, so generators keep them optional, and states the defaults in words', () => {
     expect(JSON.stringify(doc.components['schemas']?.['PersonaPoolPersonaInput'])).not.toContain('"default"');
-    expect(doc.components['schemas']?.['PersonaPoolPersonaInput']).toMatchObject({ required: ['name', 'email', 'role'], properties: { tone: { description: 'Default: `"formal"`..' } } });
+    expect(doc.components['schemas']?.['PersonaPoolPersonaInput']).toMatchObject({ required: ['name', 'email', 'role'], properties: { tone: { description: 'Default: `"formal"`.' } } });
   });
 
   it('refuses a persona without its role, and a restore without a version', () => {

@@ -72,9 +72,9 @@ describe.each([
     const pool = poolOn(path, watch);
     const { version } = await pool.snapshot();
     const held = createPersonasHandler({ pool })(polling(version, 'wait=30'));
-    const input = join(path, '../..', 'import.json');
+    const input = join(path, '..', 'import.json');
     fs.writeFileSync(input, JSON.stringify([ANN, BOB]));
-    const cli = await runNode(join(FIXTURES, '../..', '../..', 'dist', 'bin.js'), ['import', input], { env: { ...process.env, DECNET_REALISM_PERSONAS: path } });
+    const cli = await runNode(join(FIXTURES, '..', '..', 'dist', 'bin.js'), ['import', input], { env: { ...process.env, DECNET_REALISM_PERSONAS: path } });
     expect(cli.code).toBe(0);
     const response = await held;
     expect(response.status).toBe(200);

@@ -375,7 +375,7 @@ describe('inWorkHours on generated input', () => {
 
   it('fails open (true) on a window not of the shape HH:MM-HH:MM', () => {
     const nearMiss = fc
-      .tuple(window({ hours: 23, minutes: 59 }), fc.nat(), fc.constantFrom('', ':', '-', '0', '9', '\u2013', '\uff10', '..', 'a', '+'), fc.nat(2))
+      .tuple(window({ hours: 23, minutes: 59 }), fc.nat(), fc.constantFrom('', ':', '-', '0', '9', '\u2013', '\uff10', '.', 'a', '+'), fc.nat(2))
       .map(([{ text }, at, insert, remove]) => {
         const cut = at % (text.length + 1);
         return text.slice(0, cut) + insert + text.slice(cut + remove);
