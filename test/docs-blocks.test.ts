@@ -1,6 +1,6 @@
 // Every js, ts and sh block of README.md and docs/*.md runs as printed, unless it is marked
 // `<!-- fragment -->` on the line before its fence (the HTTP recipes, marked `<!-- recipe: … -->`, are
-// run by test/http-frameworks.test.ts). Each block runs in a child process, in a fresh folder whose
+// run by test/http/frameworks.test.ts). Each block runs in a child process, in a fresh folder whose
 // node_modules points `persona-pool` at this repository's built package, with HOME and
 // DECNET_REALISM_PERSONAS inside that folder, the pool holding docs/examples/personas.json, and
 // personas.json beside it; it must exit 0. TypeScript is type-checked (strict, against the package's
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { blocksOf, checkLinks, checkLinksIn, PAGES, ROOT, runsHere, wordCount, type Block } from './docs-blocks.js';
-import { tempDir } from './helpers.js';
+import { tempDir } from './helpers/common.js';
 
 const EXAMPLE = join(ROOT, 'docs', 'examples', 'personas.json');
 const BIN = join(ROOT, 'dist', 'bin.js');

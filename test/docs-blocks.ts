@@ -56,7 +56,7 @@ export function blocksIn(text: string, page: string): Block[] {
   return blocks;
 }
 
-/** Whether the block is run here: a js/ts/sh block not marked a fragment, nor a recipe (test/http-frameworks.test.ts runs those). */
+/** Whether the block is run here: a js/ts/sh block not marked a fragment, nor a recipe (test/http/frameworks.test.ts runs those). */
 export function runsHere(block: Block): boolean {
   return (RUN_LANGUAGES as readonly string[]).includes(block.lang) && block.marker !== 'fragment' && !block.marker.startsWith('recipe');
 }

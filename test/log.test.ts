@@ -3,7 +3,7 @@
 // import turning a logger on, as DEBUG does.
 import { describe, expect, it } from 'vitest';
 import { logger } from '../src/log.js';
-import { debugLines, DIST, runNode } from './helpers.js';
+import { debugLines, DIST, runNode } from './helpers/common.js';
 
 /** Imports the built package, parses a list with one invalid entry (which logs), and says whether `debug` was loaded. */
 const SCRIPT = `

@@ -10,7 +10,7 @@ import { fileStore, inActiveHours, inspectPersonas, inWorkHours, memoryStore, pa
 import { FILE_STORE_DEFAULTS } from '../src/stores/file/file-options.js';
 import { POOL_DEFAULTS } from '../src/pool/pool-options.js';
 import type { FileStoreOptions, OptionsInput, PersonaPoolOptions } from '../src/index.js';
-import { outcome, persona, tempDir } from './helpers.js';
+import { outcome, persona, tempDir } from './helpers/common.js';
 
 type PoolInput = OptionsInput<PersonaPoolOptions>;
 type FileInput = OptionsInput<FileStoreOptions>;

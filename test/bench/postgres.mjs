@@ -1,4 +1,4 @@
-// Rows 14–17: the PostgreSQL store, on a throwaway server (test/stores/postgres-server.mjs), measured
+// Rows 14–17: the PostgreSQL store, on a throwaway server (test/helpers/postgres-server.mjs), measured
 // against bare pg calls on the same pg.Pool, in the same run. Skipped, with a note, where the machine
 // has no PostgreSQL binaries. `node test/bench/postgres.mjs` prints the four rows as JSON.
 import fs from 'node:fs';
@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { PersonaPool } from '../../dist/index.js';
 import { postgresStore } from '../../dist/stores/postgres/index.js';
-import { postgresBin, startTestServer } from '../stores/postgres-server.mjs';
+import { postgresBin, startTestServer } from '../helpers/postgres-server.mjs';
 import { interleave, median } from './measure.mjs';
 import { generatePersonas, personasText } from './personas.mjs';
 

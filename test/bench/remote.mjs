@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { PersonaPool } from '../../dist/index.js';
 import { remoteStore } from '../../dist/stores/remote/index.js';
-import { startTestServer } from '../stores/postgres-server.mjs';
+import { startTestServer } from '../helpers/postgres-server.mjs';
 import { interleave, median } from './measure.mjs';
 import { personasText } from './personas.mjs';
 
