@@ -95,19 +95,19 @@ export class PoolWrites {
     const by = checkBy(options.by);
     const entry = this.#cache.get(language);
     const generation = this.#live.generation; // taken before the read under the lock, as every read takes it
-    let made: (Validated & { readonly version: string }) | undefined;
+    let made: (Validated & { readonly bytes: Uint8Array; readonly version: string }) | undefined;
     const written = await this.#store.replace(entry?.tag, async (read) => {
       const current = this.#cache.absorb(language, entry, read, generation);
       checkMatch(options.ifMatch, current);
       const validated = await change(current);
       const bytes = serialize(validated.personas);
-      made = { ...validated, version: versionOf(bytes) };
+      made = { ...validated, bytes, version: versionOf(bytes) };
       return { bytes, version: made.version, count: validated.personas.length, replacing: historyEntryOf(current), by };
     }, { maxBytes, historyLimit });
     if (made === undefined) throw new PersonaPoolError('STORE_CONTRACT', `The store of ${this.#store.location} wrote without asking the pool what: it breaks the store contract (PersonaStore.replace); fix the store`);
-    const { personas, rejected, warnings, version } = made;
+    const { personas, rejected, warnings, bytes, version } = made;
     // The personas just validated are what the store holds: cached as they are, not parsed again.
-    const snapshot = writtenSnapshot(written.location, personas, version);
+    const snapshot = writtenSnapshot(written.location, personas, bytes, version);
     // A new generation: a read that began before this write cannot leave its older content vouched for.
     this.#cache.remember(language, snapshot, written.tag, this.#live.nextGeneration());
     this.#live.written(snapshot);

@@ -1,7 +1,7 @@
 import createDebug from 'debug';
 import type { StoreWatch, StoreWatchListener } from '../types.js';
 import { BYTES_TYPE, etagVersion } from './answer.js';
-import type { RemoteHttp } from './http.js';
+import type { Answer, RemoteHttp } from './http.js';
 
 const log = createDebug('persona-pool:remote');
 
@@ -13,10 +13,12 @@ export const BACKOFF_CAP_MS = 30_000;
 export const POLL_FLOOR_MS = 1000;
 
 /**
- * The store's one long poll: `HEAD` with `If-None-Match` (the version last seen) and, once it
- * vouches, `Prefer: wait=N`; restarted at once after an answer, shared by every watch of the store. It vouches (healthy) from its
- * first answer until a poll fails; then it backs off (full jitter, 0.25 s doubling to 30 s) and hints
- * `changed()` once it answers again. A new version hints `changed()` too.
+ * The store's one long poll: `GET` of the stored bytes with `If-None-Match` (the version last seen)
+ * and, once it vouches, `Prefer: wait=N`; restarted at once after an answer, shared by every watch of
+ * the store. It vouches (healthy) from its first answer until a poll fails; then it backs off (full
+ * jitter, 0.25 s doubling to 30 s) and hints `changed()` once it answers again. A new version hints
+ * `changed()` too, and its answer is kept for the read that follows ({@link RemotePoll.take}): one
+ * request per change.
  */
 export class RemotePoll {
   readonly #http: RemoteHttp;
@@ -29,6 +31,10 @@ export class RemotePoll {
   #healthy = false;
   #attempting = false;
   #held = false;
+  /** The last answer with content (200, 204, 409), until a read takes it or the turn ends. */
+  #latest: Answer | undefined;
+  /** Raised by {@link RemotePoll.forget}: an answer to a poll sent before is not kept. */
+  #epoch = 0;
 
   /**
    * @param http - The store's requests.
@@ -99,9 +105,28 @@ export class RemotePoll {
     };
   }
 
+  /**
+   * The answer with content the poll just received, once, in the event-loop turn it arrived: the
+   * read its hint starts uses it instead of asking again. None while the poll does not vouch.
+   *
+   * @returns The answer, or undefined.
+   */
+  take(): Answer | undefined {
+    const latest = this.#latest;
+    this.#latest = undefined;
+    return this.#healthy ? latest : undefined;
+  }
+
+  /** Drops the kept answer, and any answer to a poll already sent (the store writes: it may be older than the write). */
+  forget(): void {
+    this.#latest = undefined;
+    this.#epoch++;
+  }
+
   /** Stops polling; a watch or `hold()` starts it again. */
   stop(): void {
     this.#held = false;
+    this.#latest = undefined;
     this.#controller?.abort();
     this.#controller = undefined;
     this.#healthy = false;
@@ -123,6 +148,7 @@ export class RemotePoll {
       this.#attempting = false;
       if (signal.aborted) return;
       if (version === undefined) {
+        this.#latest = undefined;
         this.#healthy = false;
         this.#settle();
         failures++;
@@ -146,16 +172,32 @@ export class RemotePoll {
     const headers: Record<string, string> = { accept: BYTES_TYPE };
     if (holding) headers.prefer = `wait=${this.#waitSeconds}`;
     if (this.#version !== undefined) headers['if-none-match'] = `"${this.#version}"`;
+    const epoch = this.#epoch;
     try {
-      const answer = await this.#http.send({ method: 'HEAD', headers, extraMs: holding ? this.#waitSeconds * 1000 : 0, signal });
+      const answer = await this.#http.send({ method: 'GET', headers, extraMs: holding ? this.#waitSeconds * 1000 : 0, signal });
       const version = etagVersion(answer.headers);
-      const ok = answer.status === 200 || answer.status === 204 || answer.status === 409 || (answer.status === 304 && this.#version !== undefined);
-      if (ok && version !== undefined) return version;
+      const content = answer.status === 200 || answer.status === 204 || answer.status === 409;
+      if ((content || (answer.status === 304 && this.#version !== undefined)) && version !== undefined) {
+        if (content && epoch === this.#epoch) this.#keep(answer);
+        return version;
+      }
       log('poll of %s: answered %d%s', this.#http.where, answer.status, version === undefined ? ' without an ETag' : '');
     } catch (error) {
       if (!signal.aborted) log('poll of %s failed: %s', this.#http.where, (error as Error).message);
     }
     return undefined;
+  }
+
+  /**
+   * Keeps an answer for the reads of this event-loop turn (those its hint starts, and a read that
+   * waited for the poll), and no longer: a later read asks the API, so it cannot miss a write that
+   * completed after this answer was sent.
+   */
+  #keep(answer: Answer): void {
+    this.#latest = answer;
+    setImmediate(() => {
+      if (this.#latest === answer) this.#latest = undefined;
+    }).unref();
   }
 
   #settle(): void {

@@ -1,0 +1,79 @@
+// The remote store against a real API server on 127.0.0.1: whatever the server's pool reads (edited by
+// hand, partly invalid, not JSON, too large) a remote pool reports with the same version, personas and
+// problem; and a change costs a watching worker one request (the long poll's answer feeds its read).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PersonaPool, type PoolSnapshot } from '../../src/index.js';
+import { remoteStore } from '../../src/stores/remote/index.js';
+import { persona, tempDir, waitFor } from '../helpers.js';
+import { serveApi, type TestApi } from './remote-api.js';
+
+const opened: { close(): Promise<unknown> }[] = [];
+afterEach(async () => {
+  for (const item of opened.splice(0).reverse()) await item.close();
+});
+function track<T extends { close(): Promise<unknown> }>(item: T): T {
+  opened.push(item);
+  return item;
+}
+
+const what = (snapshot: PoolSnapshot): unknown => ({ version: snapshot.version, personas: snapshot.personas, problem: snapshot.problem?.code ?? null });
+
+describe('remote store: the stored bytes, exactly', () => {
+  const contents = {
+    'edited by hand': JSON.stringify([persona(1), persona(2)]),
+    'partly invalid': JSON.stringify([persona(1), { name: 'No Mail' }, persona(3)], null, 4),
+    'not JSON': '[{"name": "Ann",',
+    'not a list': '{"personas": []}',
+    empty: '',
+  };
+  for (const [name, text] of Object.entries(contents)) {
+    it(`${name}: the remote pool reports what the server pool reports`, async () => {
+      const file = join(tempDir(), 'personas.json');
+      writeFileSync(file, text);
+      const server = new PersonaPool({ path: file });
+      const api = track(await serveApi(server));
+      const remote = await new PersonaPool({ store: track(remoteStore({ url: api.url })) }).snapshot();
+      expect(what(remote)).toEqual(what(await server.snapshot()));
+    });
+  }
+
+  it('a pool over the server maxBytes: the same version, and its problem TOO_LARGE', async () => {
+    const file = join(tempDir(), 'personas.json');
+    await new PersonaPool({ path: file }).replace([persona(1), persona(2)]);
+    const server = new PersonaPool({ path: file, maxBytes: 64 });
+    const api = track(await serveApi(server));
+    const remote = await new PersonaPool({ store: track(remoteStore({ url: api.url })) }).snapshot();
+    expect(what(remote)).toEqual({ ...(what(await server.snapshot()) as object), problem: 'TOO_LARGE' });
+  });
+});
+
+describe('remote store: one request per change', () => {
+  async function watched(): Promise<{ file: string; api: TestApi; seen: string[] }> {
+    const file = join(tempDir(), 'personas.json');
+    await new PersonaPool({ path: file }).replace([persona(0)]);
+    const api = track(await serveApi(new PersonaPool({ path: file })));
+    const store = track(remoteStore({ url: api.url, waitSeconds: 20 }));
+    const pool = track(new PersonaPool({ store, watch: true }));
+    const seen: string[] = [];
+    pool.subscribe((snapshot) => seen.push(snapshot.version));
+    await pool.load();
+    await waitFor(() => seen.length === 1);
+    return { file, api, seen };
+  }
+
+  it('each outside change reaches a subscribed watching pool with one request: the re-sent long poll', async () => {
+    const { file, api, seen } = await watched();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the held poll sent
+    const before = api.requests();
+    const writer = new PersonaPool({ path: file });
+    for (let n = 1; n <= 3; n++) {
+      const { version } = await writer.replace([persona(0), persona(n)]);
+      await waitFor(() => seen.at(-1) === version);
+      await waitFor(() => api.requests() >= before + n);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(api.requests()).toBe(before + 3); // a HEAD and a GET each, before: 6
+  });
+});
