@@ -50,30 +50,53 @@ describe('remote store: the stored bytes, exactly', () => {
 });
 
 describe('remote store: one request per change', () => {
-  async function watched(): Promise<{ file: string; api: TestApi; seen: string[] }> {
+  async function served(): Promise<{ file: string; api: TestApi; pool: PersonaPool }> {
     const file = join(tempDir(), 'personas.json');
     await new PersonaPool({ path: file }).replace([persona(0)]);
     const api = track(await serveApi(new PersonaPool({ path: file })));
     const store = track(remoteStore({ url: api.url, waitSeconds: 20 }));
-    const pool = track(new PersonaPool({ store, watch: true }));
-    const seen: string[] = [];
-    pool.subscribe((snapshot) => seen.push(snapshot.version));
-    await pool.load();
-    await waitFor(() => seen.length === 1);
-    return { file, api, seen };
+    return { file, api, pool: track(new PersonaPool({ store, watch: true })) };
   }
 
-  it('each outside change reaches a subscribed watching pool with one request: the re-sent long poll', async () => {
-    const { file, api, seen } = await watched();
+  /** Makes 3 outside changes, each awaited by `seen`; the requests the API received meanwhile. */
+  async function requestsFor(file: string, api: TestApi, seen: (version: string) => Promise<void>): Promise<number> {
     await new Promise((resolve) => setTimeout(resolve, 300)); // the held poll sent
     const before = api.requests();
     const writer = new PersonaPool({ path: file });
     for (let n = 1; n <= 3; n++) {
       const { version } = await writer.replace([persona(0), persona(n)]);
-      await waitFor(() => seen.at(-1) === version);
+      await seen(version);
       await waitFor(() => api.requests() >= before + n);
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(api.requests()).toBe(before + 3); // a HEAD and a GET each, before: 6
+    return api.requests() - before;
+  }
+
+  it('a subscriber of a watching pool is told of each outside change for one request: the re-sent long poll', async () => {
+    const { file, api, pool } = await served();
+    const seen: string[] = [];
+    pool.subscribe((snapshot) => void seen.push(snapshot.version));
+    await pool.load();
+    await waitFor(() => seen.length === 1);
+    expect(await requestsFor(file, api, (version) => waitFor(() => seen.at(-1) === version))).toBe(3); // a HEAD and a GET each, before: 6
+  });
+
+  it('a watching pool read on every tick, without subscribers, also sees each change for one request', async () => {
+    const { file, api, pool } = await served();
+    await pool.load();
+    expect(await requestsFor(file, api, (version) => waitFor(() => pool.snapshotSync().version === version))).toBe(3);
+  });
+
+  it('without watch mode, a read after an outside write sees it, though the store long polls', async () => {
+    const { file, api } = await served();
+    const store = track(remoteStore({ url: api.url, waitSeconds: 20 }));
+    await store.listen();
+    const pool = new PersonaPool({ store });
+    await pool.load();
+    const writer = new PersonaPool({ path: file });
+    for (let n = 1; n <= 5; n++) {
+      const { version } = await writer.replace([persona(0), persona(n)]);
+      expect((await pool.snapshot()).version).toBe(version);
+    }
   });
 });

@@ -17,7 +17,7 @@ export const POLL_FLOOR_MS = 1000;
  * and, once it vouches, `Prefer: wait=N`; restarted at once after an answer, shared by every watch of
  * the store. It vouches (healthy) from its first answer until a poll fails; then it backs off (full
  * jitter, 0.25 s doubling to 30 s) and hints `changed()` once it answers again. A new version hints
- * `changed()` too, and its answer is kept for the read that follows ({@link RemotePoll.take}): one
+ * `changed()` too, and its answer is kept for the reads that follow ({@link RemotePoll.latest}): one
  * request per change.
  */
 export class RemotePoll {
@@ -31,8 +31,10 @@ export class RemotePoll {
   #healthy = false;
   #attempting = false;
   #held = false;
-  /** The last answer with content (200, 204, 409), until a read takes it or the turn ends. */
+  /** The last answer with content (200, 204, 409) while the poll vouches for it. */
   #latest: Answer | undefined;
+  /** Whether the last answer arrived in this event-loop turn. */
+  #fresh = false;
   /** Raised by {@link RemotePoll.forget}: an answer to a poll sent before is not kept. */
   #epoch = 0;
 
@@ -106,15 +108,16 @@ export class RemotePoll {
   }
 
   /**
-   * The answer with content the poll just received, once, in the event-loop turn it arrived: the
-   * read its hint starts uses it instead of asking again. None while the poll does not vouch.
+   * The last answer with content the poll received, for a read to use instead of asking again: in
+   * watch mode (the pool accepts the watch's freshness), while the poll vouches; otherwise only in
+   * the event-loop turn it arrived (the read its hint starts), so that a read cannot miss a write
+   * that completed after the answer was sent.
    *
+   * @param watched - Whether the pool reads in watch mode.
    * @returns The answer, or undefined.
    */
-  take(): Answer | undefined {
-    const latest = this.#latest;
-    this.#latest = undefined;
-    return this.#healthy ? latest : undefined;
+  latest(watched: boolean): Answer | undefined {
+    return this.#healthy && (watched || this.#fresh) ? this.#latest : undefined;
   }
 
   /** Drops the kept answer, and any answer to a poll already sent (the store writes: it may be older than the write). */
@@ -188,15 +191,12 @@ export class RemotePoll {
     return undefined;
   }
 
-  /**
-   * Keeps an answer for the reads of this event-loop turn (those its hint starts, and a read that
-   * waited for the poll), and no longer: a later read asks the API, so it cannot miss a write that
-   * completed after this answer was sent.
-   */
+  /** Keeps an answer, fresh for this event-loop turn. */
   #keep(answer: Answer): void {
     this.#latest = answer;
+    this.#fresh = true;
     setImmediate(() => {
-      if (this.#latest === answer) this.#latest = undefined;
+      if (this.#latest === answer) this.#fresh = false;
     }).unref();
   }
 

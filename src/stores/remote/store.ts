@@ -45,8 +45,8 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
   }
 
   /**
-   * One conditional GET of the stored bytes, or none right after the long poll got them (its answer
-   * kept for this read). When the API cannot be reached (or answers what cannot
+   * One conditional GET of the stored bytes, or none where the long poll's last answer will do (see
+   * `RemotePoll.latest`). When the API cannot be reached (or answers what cannot
    * be used) and a `cacheFile` holds a last known good content, that content, with the problem `CACHED`.
    *
    * @param since - The version the pool holds, or undefined.
@@ -55,9 +55,11 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
    * @throws {PersonaPoolError} `ACCESS_DENIED` (401/403); `STORE_UNAVAILABLE` when unreachable without a cache.
    */
   async read(since: RemoteTag | undefined, options: StoreReadOptions): Promise<StoreRead<RemoteTag>> {
+    const kept = this.#poll.latest(options.watched === true);
     try {
-      return await this.#readLive(since, options.maxBytes, this.#poll.take());
+      return await this.#readLive(since, options.maxBytes, kept);
     } catch (error) {
+      if (kept !== undefined) this.#poll.forget(); // the next read asks again
       if (!(error instanceof PersonaPoolError) || error.code !== 'STORE_UNAVAILABLE') throw error;
       const cached = this.#cache?.load();
       if (cached === undefined) throw error;
