@@ -1,7 +1,7 @@
 import { headerValue, JSON_TYPE, etagOf, taggedVersions } from './headers.js';
 import { holdWhileUnchanged, preferredWait, type ChangeSource } from './wait.js';
 import type { PersonasRequest, PersonasResponse, PoolAccess } from './types.js';
-import type { PoolSnapshot } from '../pool/snapshot.js';
+import { storedBytes, type PoolSnapshot } from '../pool/snapshot.js';
 import { serialize } from '../pool/validate.js';
 import { ABSENT_VERSION, versionOf } from '../version.js';
 
@@ -9,8 +9,8 @@ import { ABSENT_VERSION, versionOf } from '../version.js';
 export const BYTES_TYPE = 'application/octet-stream';
 const NO_CACHE = 'no-cache';
 
-/** The stored bytes of each snapshot, made once: null where they are not the pool's own serialization. */
-const stored = new WeakMap<PoolSnapshot, Buffer | null>();
+/** The bytes of each snapshot made elsewhere than the pool, made once: null where they cannot be known. */
+const remade = new WeakMap<PoolSnapshot, Buffer | null>();
 
 /**
  * Whether a GET or HEAD asks for the stored bytes: its `Accept` names `application/octet-stream`
@@ -24,21 +24,29 @@ export function wantsBytes(request: PersonasRequest): boolean {
   return accept !== undefined && accept.includes(BYTES_TYPE) && !accept.includes('json');
 }
 
-/** The bytes the store holds for a snapshot: its personas serialized as the pool writes them, when that is its version. */
+const asBuffer = (bytes: Uint8Array): Buffer => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+
+/**
+ * The bytes the store holds for a snapshot: those the pool read or wrote, exactly (whatever they hold:
+ * valid, partly invalid, not JSON). A snapshot the pool did not make (a host's own `PoolAccess`): its
+ * personas serialized as the pool writes them, when that is its version. Null when unknown.
+ */
 function bytesOf(snapshot: PoolSnapshot): Buffer | null {
-  let bytes = stored.get(snapshot);
+  const held = storedBytes(snapshot);
+  if (held !== undefined) return asBuffer(held);
+  let bytes = remade.get(snapshot);
   if (bytes === undefined) {
     const made = snapshot.problem === null ? serialize(snapshot.personas) : undefined;
-    bytes = made !== undefined && versionOf(made) === snapshot.version ? Buffer.from(made.buffer, made.byteOffset, made.byteLength) : null;
-    stored.set(snapshot, bytes);
+    bytes = made !== undefined && versionOf(made) === snapshot.version ? asBuffer(made) : null;
+    remade.set(snapshot, bytes);
   }
   return bytes;
 }
 
 /**
  * The bytes answer of one snapshot: 304 when `If-None-Match` lists its version; 204 with the ETag
- * `"absent"` for a pool that holds nothing yet; 200 with the bytes; 409 `{ detail, code }` for content
- * the pool did not write itself (edited by hand, or unusable), which cannot be served as bytes.
+ * `"absent"` for a pool that holds nothing yet; 200 with the bytes; 409 `{ detail, code, problem }`
+ * for a pool that has no bytes to serve (its store's `UNREADABLE` or `TOO_LARGE`).
  */
 function answer(snapshot: PoolSnapshot, request: PersonasRequest): PersonasResponse {
   const { version } = snapshot;
@@ -48,8 +56,9 @@ function answer(snapshot: PoolSnapshot, request: PersonasRequest): PersonasRespo
   if (version === ABSENT_VERSION) return { status: 204, headers: { etag, 'cache-control': NO_CACHE }, body: null };
   const bytes = bytesOf(snapshot);
   if (bytes === null) {
-    const detail = `The persona pool ${snapshot.path} holds content it did not write itself (${snapshot.problem?.code ?? 'edited by hand'}): re-import it (persona-pool import) so that remote pools can follow it`;
-    return { status: 409, headers: { 'content-type': JSON_TYPE, etag, 'cache-control': NO_CACHE }, body: Buffer.from(JSON.stringify({ detail, code: 'NOT_STORED_BYTES' })) };
+    const problem = snapshot.problem?.code ?? 'UNREADABLE';
+    const detail = `The persona pool ${snapshot.path} has no content to serve as bytes (${problem}): fix or re-import it (persona-pool import) so that remote pools can follow it`;
+    return { status: 409, headers: { 'content-type': JSON_TYPE, etag, 'cache-control': NO_CACHE }, body: Buffer.from(JSON.stringify({ detail, code: 'NOT_STORED_BYTES', problem })) };
   }
   const headers = { 'content-type': BYTES_TYPE, 'content-length': String(bytes.byteLength), etag, 'cache-control': NO_CACHE };
   return { status: 200, headers, body: request.method === 'HEAD' ? null : bytes };

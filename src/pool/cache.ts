@@ -18,6 +18,7 @@ export interface CacheEntry {
 export class ReadCache {
   readonly #store: PersonaStore;
   readonly #maxBytes: { readonly maxBytes: number };
+  readonly #watched: { readonly maxBytes: number; readonly watched: true };
   readonly #entries = new Map<string, CacheEntry>();
 
   /**
@@ -27,6 +28,7 @@ export class ReadCache {
   constructor(store: PersonaStore, maxBytes: number) {
     this.#store = store;
     this.#maxBytes = { maxBytes };
+    this.#watched = { maxBytes, watched: true };
   }
 
   /**
@@ -62,11 +64,12 @@ export class ReadCache {
    *
    * @param language - The language default.
    * @param generation - The watch generation, taken before the read.
+   * @param watched - Whether the pool's watch vouches (watch mode): the store's `watched` read option.
    * @returns The snapshot, or its promise.
    */
-  read(language: string, generation: number): PoolSnapshot | Promise<PoolSnapshot> {
+  read(language: string, generation: number, watched = false): PoolSnapshot | Promise<PoolSnapshot> {
     const entry = this.#entries.get(language);
-    const read = this.#store.read(entry?.tag, this.#maxBytes);
+    const read = this.#store.read(entry?.tag, watched ? this.#watched : this.#maxBytes);
     return read instanceof Promise ? read.then((done) => this.absorb(language, entry, done, generation)) : this.absorb(language, entry, read, generation);
   }
 

@@ -35,8 +35,8 @@ export class PoolReads {
     if (vouched !== undefined) return vouched;
     // A watch coming up (or back): the read after it is vouched for, so loadSync() answers from memory.
     const waiting = this.#live.ready();
-    if (waiting === undefined) return this.#cache.read(language, this.#live.generation);
-    return waiting.then(() => this.#cache.read(language, this.#live.generation));
+    if (waiting === undefined) return this.#read(language);
+    return waiting.then(() => this.#read(language));
   }
 
   async load(language: string): Promise<readonly EmailPersona[]> {
@@ -49,6 +49,10 @@ export class PoolReads {
     const held = this.#cache.get(language)?.snapshot;
     if (held !== undefined) return held.version;
     return this.#store.readSync === undefined ? '' : this.snapshotSync(language).version;
+  }
+
+  #read(language: string): PoolSnapshot | Promise<PoolSnapshot> {
+    return this.#cache.read(language, this.#live.generation, this.#live.watching);
   }
 
   /** The cached snapshot when the watch vouches for it (watch mode): no call to the store. */

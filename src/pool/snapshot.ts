@@ -36,17 +36,38 @@ function freeze(personas: EmailPersona[]): readonly EmailPersona[] {
 
 const NOTHING: readonly EmailPersona[] = Object.freeze([]);
 
+/** The bytes each snapshot was made of, exactly as the store held them (none for a store's `problem` read). */
+const bytesOfSnapshot = new WeakMap<PoolSnapshot, Uint8Array>();
+
+function withBytes(snapshot: PoolSnapshot, bytes: Uint8Array): PoolSnapshot {
+  bytesOfSnapshot.set(snapshot, bytes);
+  return snapshot;
+}
+
+/**
+ * The bytes the store held for a snapshot, exactly (`versionOf` them is its version), for the HTTP
+ * stored-bytes representation; undefined for a snapshot made of no bytes (an absent pool, a store's
+ * `UNREADABLE` or `TOO_LARGE`) or made elsewhere than the pool. Internal: not exported by the package.
+ *
+ * @param snapshot - A snapshot of a pool.
+ * @returns Its bytes, or undefined.
+ */
+export function storedBytes(snapshot: PoolSnapshot): Uint8Array | undefined {
+  return bytesOfSnapshot.get(snapshot);
+}
+
 /**
  * The snapshot of what a write just put in the file: what {@link toSnapshot} would make of `bytes`,
  * without parsing them again, since they were serialized from `personas`, valid and language resolved.
  *
  * @param path - The pool file.
  * @param personas - The personas written, in order; frozen here.
- * @param version - `versionOf` the bytes written.
+ * @param bytes - The bytes written.
+ * @param version - `versionOf(bytes)`.
  * @returns The snapshot.
  */
-export function writtenSnapshot(path: string, personas: EmailPersona[], version: string): PoolSnapshot {
-  return Object.freeze({ path, personas: freeze(personas), version, problem: null });
+export function writtenSnapshot(path: string, personas: EmailPersona[], bytes: Uint8Array, version: string): PoolSnapshot {
+  return withBytes(Object.freeze({ path, personas: freeze(personas), version, problem: null }), bytes);
 }
 
 /**
@@ -68,7 +89,7 @@ export function toSnapshot(read: ContentRead, path: string, languageDefault: str
   if (text.trim() === '' || text === '\ufeff') {
     log('the persona pool %s is empty', path);
     const problem = { code: 'INVALID_JSON', message: `The persona pool ${path} is empty: import a JSON list of personas` } as const;
-    return Object.freeze({ path, personas: NOTHING, version, problem });
+    return withBytes(Object.freeze({ path, personas: NOTHING, version, problem }), read.bytes);
   }
   // Warnings cost a pass over the entries: looked for only when they are logged.
   const { personas, rejected, warnings, problem } = inspectPersonas(text, { languageDefault, warnings: isLogging(log) });
@@ -81,7 +102,7 @@ export function toSnapshot(read: ContentRead, path: string, languageDefault: str
       ? `The persona pool ${path} is not valid JSON: ${problem.message}`
       : `The persona pool ${path} must contain a JSON list of personas: ${problem.message}`;
     log('%s', message);
-    return Object.freeze({ path, personas: NOTHING, version, problem: { code: problem.code, message } });
+    return withBytes(Object.freeze({ path, personas: NOTHING, version, problem: { code: problem.code, message } }), read.bytes);
   }
-  return Object.freeze({ path, personas: freeze(personas), version, problem: read.problem ?? null });
+  return withBytes(Object.freeze({ path, personas: freeze(personas), version, problem: read.problem ?? null }), read.bytes);
 }

@@ -107,21 +107,22 @@ export class PoolWrites {
     const by = checkBy(options.by);
     const entry = this.#cache.get(language);
     const generation = this.#live.generation; // taken before the read under the lock, as every read takes it
-    let made: { readonly validated: Validated; readonly version: () => string } | undefined;
+    let made: { readonly validated: Validated; readonly bytes: Uint8Array; readonly version: () => string } | undefined;
     const written = await this.#store.replace(entry?.tag, async (read) => {
       const current = this.#cache.absorb(language, entry, read, generation);
       checkMatch(options.ifMatch, current);
       const validated = await change(current);
       const bytes = serialize(validated.personas);
       const version = hashedSoon(bytes); // hashed while the store's fsync runs
-      made = { validated, version };
+      made = { validated, bytes, version };
       return { bytes, count: validated.personas.length, replacing: historyEntryOf(current), by };
     }, { maxBytes, historyLimit });
     if (made === undefined) throw new PersonaPoolError('STORE_CONTRACT', `The store of ${this.#store.location} wrote without asking the pool what: it breaks the store contract (PersonaStore.replace); fix the store`);
     const { personas, rejected, warnings } = made.validated;
+    const { bytes } = made;
     const version = made.version();
     // The personas just validated are what the store holds: cached as they are, not parsed again.
-    const snapshot = writtenSnapshot(written.location, personas, version);
+    const snapshot = writtenSnapshot(written.location, personas, bytes, version);
     // A new generation: a read that began before this write cannot leave its older content vouched for.
     this.#cache.remember(language, snapshot, written.tag, this.#live.nextGeneration());
     this.#live.written(snapshot);

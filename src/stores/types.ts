@@ -80,6 +80,12 @@ export type StoreRead<Tag = unknown> =
 export interface StoreReadOptions {
   /** Content larger than this is not read: a `problem` of code `TOO_LARGE`. */
   readonly maxBytes: number;
+  /**
+   * True when the pool reads in watch mode while this store's watch vouches (after its hint): an
+   * answer as fresh as the watch's last word will do (the remote store: the long poll's answer, no
+   * request). A store may ignore it.
+   */
+  readonly watched?: boolean;
 }
 
 /** The limits of a replace, set by the pool (its `maxBytes` and `historyLimit` options). */

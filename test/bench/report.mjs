@@ -38,6 +38,8 @@ const ROWS = [
   { n: 19, what: "start-up: `await import('persona-pool/postgres')`, as row 18", base: 'bare `node -e 0`', target: '≤ 1.25×', show: ms, pass: (r) => r.ratio <= 1.25 },
   { n: 20, what: 'start-up: `persona-pool path`, whole process', base: 'bare `node -e 0`', target: '≤ 1.3×', show: ms, pass: (r) => r.ratio <= 1.3 },
   { n: 21, what: 'start-up: `persona-pool show`, 50 personas, whole process', base: 'bare `node -e 0`', target: '≤ 1.3×', show: ms, pass: (r) => r.ratio <= 1.3 },
+  { n: 22, what: 'remote, watch mode: `loadSync()` hit, 50 personas', base: '`fs.statSync` of the served file', target: '≤ 0.05×', show: duration, pass: (r) => r.ratio <= 0.05 },
+  { n: 23, what: 'remote: `replace()` through API server 1 → 1,000 remote pools (4 worker processes; 2 API servers on one PostgreSQL) told, 5 changes', target: 'every pool told; median and p99 reported', pass: (r) => r.told === r.expected },
 ];
 
 /** The ratio to two decimals, or to three where two would round it across the target. */
@@ -48,6 +50,7 @@ function ratioCell(row, result) {
 
 function cells(row, result) {
   if (result.skipped !== undefined) return [`skipped: ${result.skipped}`, '—', '—'];
+  if (row.n === 23) return [`median ${ms(result.median * 1e6)}, p99 ${ms(result.p99 * 1e6)}, max ${ms(result.max * 1e6)}; ${kib(result.rssPerHeld)} API RSS per held poll`, '—', `told: ${count(result.told)} of ${count(result.expected)}`];
   if (row.n === 17) return [`median ${ms(result.median)}, p99 ${ms(result.p99)}, max ${ms(result.max)}`, '—', '—'];
   if (row.n === 3) return [`${(result.growth / 1024).toFixed(0)} KiB (${duration(result.perHit)}/hit)`, '—', '—'];
   if (row.n === 9) return [`${result.writesPerSecond.toFixed(0)} writes/s (${result.writes} in ${result.seconds.toFixed(1)} s)`, '—', `torn reads: ${result.torn} of ${count(result.reads)}`];

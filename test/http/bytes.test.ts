@@ -1,10 +1,10 @@
 // The stored-bytes representation of the personas endpoint (Accept: application/octet-stream), as the
-// remote store reads it: the exact bytes, the pool's version as ETag, 304, long poll, 204 for no pool,
-// 409 for content the pool did not write itself.
+// remote store reads it: the exact bytes, whatever they hold, the pool's version as ETag, 304, long
+// poll, 204 for no pool, 409 for a pool with no bytes to serve.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPersonasHandler, versionOf } from '../../src/index.js';
-import { ANN, BOB, poolAt, poolFile, removeTempFolders, VIEWER } from '../helpers/http.js';
+import { createPersonasHandler, PersonaPool, versionOf } from '../../src/index.js';
+import { ANN, BOB, INVALID, poolAt, poolFile, removeTempFolders, VIEWER } from '../helpers/http.js';
 
 afterEach(removeTempFolders);
 
@@ -49,11 +49,35 @@ describe('GET with Accept: application/octet-stream', () => {
     await pool.close();
   });
 
-  it('answers 409 { detail, code } for content the pool did not write itself (a hand-edited file)', async () => {
-    const path = poolFile();
-    writeFileSync(path, JSON.stringify([ANN])); // no indentation, no language: not the pool's own serialization
-    const got = await createPersonasHandler({ pool: poolAt(path) })({ method: 'GET', user: VIEWER, headers: BYTES });
+  it('serves content the pool did not write exactly as stored: hand-edited, partly invalid, not JSON', async () => {
+    for (const text of [JSON.stringify([ANN]), JSON.stringify([ANN, INVALID, BOB], null, 4), '[{"name": "Ann",', '']) {
+      const path = poolFile();
+      writeFileSync(path, text);
+      const pool = poolAt(path);
+      const got = await createPersonasHandler({ pool })({ method: 'GET', user: VIEWER, headers: BYTES });
+      expect(got.status).toBe(200);
+      expect(got.body?.equals(Buffer.from(text))).toBe(true);
+      expect(got.headers.etag).toBe(`"${versionOf(Buffer.from(text))}"`);
+      expect(got.headers.etag).toBe(`"${(await pool.snapshot()).version}"`);
+    }
+  });
+
+  it('answers 409 { detail, code, problem } for a pool with no bytes to serve (over maxBytes)', async () => {
+    const path = poolFile([ANN, BOB]);
+    const got = await createPersonasHandler({ pool: new PersonaPool({ path, maxBytes: 20 }) })({ method: 'GET', user: VIEWER, headers: BYTES });
     expect(got.status).toBe(409);
-    expect(JSON.parse(String(got.body))).toMatchObject({ code: 'NOT_STORED_BYTES', detail: expect.stringMatching(/re-import it/) });
+    expect(JSON.parse(String(got.body))).toMatchObject({ code: 'NOT_STORED_BYTES', problem: 'TOO_LARGE', detail: expect.stringMatching(/TOO_LARGE.*re-import it/) });
+  });
+
+  it('serves a host pool that is not a PersonaPool only when its snapshot is the pool serialization of its personas', async () => {
+    const path = poolFile();
+    const { version } = await poolAt(path).replace([ANN]);
+    const snapshot = { ...(await poolAt(path).snapshot()) }; // a copy: not a snapshot the pool made
+    const pool = { snapshot: async () => snapshot, replace: async () => Promise.reject(new Error('read only')) };
+    const got = await createPersonasHandler({ pool })({ method: 'GET', user: VIEWER, headers: BYTES });
+    expect(got).toMatchObject({ status: 200, headers: { etag: `"${version}"` } });
+    expect(got.body?.equals(readFileSync(path))).toBe(true);
+    const edited = await createPersonasHandler({ pool: { ...pool, snapshot: async () => ({ ...snapshot, version: 'other' }) } })({ method: 'GET', user: VIEWER, headers: BYTES });
+    expect(edited.status).toBe(409);
   });
 });

@@ -1,4 +1,5 @@
 import { PersonaPoolError } from '../../errors.js';
+import type { PoolProblem } from '../types.js';
 import type { Answer } from './http.js';
 
 /** The media type of the stored bytes (the API's `Accept: application/octet-stream` representation). */
@@ -30,6 +31,24 @@ export function detailOf(answer: Answer): string {
   } catch {
     return '';
   }
+}
+
+/**
+ * The problem of a 409 answer to a read of the stored bytes (the API's pool has no bytes to serve):
+ * the API pool's own problem code (`TOO_LARGE`, `UNREADABLE`) and its `detail`.
+ *
+ * @param answer - The 409 answer.
+ * @param where - The API's URL without credentials.
+ * @returns The problem.
+ */
+export function problemOf(answer: Answer, where: string): PoolProblem {
+  let code: unknown;
+  try {
+    code = (JSON.parse(Buffer.from(answer.bytes).toString('utf8')) as { problem?: unknown }).problem;
+  } catch {
+    code = undefined;
+  }
+  return { code: code === 'TOO_LARGE' ? 'TOO_LARGE' : 'UNREADABLE', message: `The persona API ${where} cannot serve its pool as bytes${detailOf(answer)}` };
 }
 
 /**

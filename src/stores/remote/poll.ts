@@ -1,7 +1,7 @@
 import { logger } from '../../log.js';
 import type { StoreWatch, StoreWatchListener } from '../types.js';
 import { BYTES_TYPE, etagVersion } from './answer.js';
-import type { RemoteHttp } from './http.js';
+import type { Answer, RemoteHttp } from './http.js';
 
 const log = logger('persona-pool:remote');
 
@@ -12,10 +12,12 @@ export const BACKOFF_CAP_MS = 30_000;
 export const POLL_FLOOR_MS = 1000;
 
 /**
- * The store's one long poll: `HEAD` with `If-None-Match` (the version last seen) and, once it
- * vouches, `Prefer: wait=N`; restarted at once after an answer, shared by every watch of the store. It vouches (healthy) from its
- * first answer until a poll fails; then it backs off (full jitter, 0.25 s doubling to 30 s) and hints
- * `changed()` once it answers again. A new version hints `changed()` too.
+ * The store's one long poll: `GET` of the stored bytes with `If-None-Match` (the version last seen)
+ * and, once it vouches, `Prefer: wait=N`; restarted at once after an answer, shared by every watch of
+ * the store. It vouches (healthy) from its first answer until a poll fails; then it backs off (full
+ * jitter, 0.25 s doubling to 30 s) and hints `changed()` once it answers again. A new version hints
+ * `changed()` too, and its answer is kept for the reads that follow ({@link RemotePoll.latest}): one
+ * request per change.
  */
 export class RemotePoll {
   readonly #http: RemoteHttp;
@@ -28,6 +30,12 @@ export class RemotePoll {
   #healthy = false;
   #attempting = false;
   #held = false;
+  /** The last answer with content (200, 204, 409) while the poll vouches for it. */
+  #latest: Answer | undefined;
+  /** Whether the last answer arrived in this event-loop turn. */
+  #fresh = false;
+  /** Raised by {@link RemotePoll.forget}: an answer to a poll sent before is not kept. */
+  #epoch = 0;
 
   /**
    * @param http - The store's requests.
@@ -98,9 +106,29 @@ export class RemotePoll {
     };
   }
 
+  /**
+   * The last answer with content the poll received, for a read to use instead of asking again: in
+   * watch mode (the pool accepts the watch's freshness), while the poll vouches; otherwise only in
+   * the event-loop turn it arrived (the read its hint starts), so that a read cannot miss a write
+   * that completed after the answer was sent.
+   *
+   * @param watched - Whether the pool reads in watch mode.
+   * @returns The answer, or undefined.
+   */
+  latest(watched: boolean): Answer | undefined {
+    return this.#healthy && (watched || this.#fresh) ? this.#latest : undefined;
+  }
+
+  /** Drops the kept answer, and any answer to a poll already sent (the store writes: it may be older than the write). */
+  forget(): void {
+    this.#latest = undefined;
+    this.#epoch++;
+  }
+
   /** Stops polling; a watch or `hold()` starts it again. */
   stop(): void {
     this.#held = false;
+    this.#latest = undefined;
     this.#controller?.abort();
     this.#controller = undefined;
     this.#healthy = false;
@@ -122,6 +150,7 @@ export class RemotePoll {
       this.#attempting = false;
       if (signal.aborted) return;
       if (version === undefined) {
+        this.#latest = undefined;
         this.#healthy = false;
         this.#wakeReadyWaiters();
         failures++;
@@ -145,16 +174,29 @@ export class RemotePoll {
     const headers: Record<string, string> = { accept: BYTES_TYPE };
     if (holding) headers.prefer = `wait=${this.#waitSeconds}`;
     if (this.#version !== undefined) headers['if-none-match'] = `"${this.#version}"`;
+    const epoch = this.#epoch;
     try {
-      const answer = await this.#http.send({ method: 'HEAD', headers, extraMs: holding ? this.#waitSeconds * 1000 : 0, signal });
+      const answer = await this.#http.send({ method: 'GET', headers, extraMs: holding ? this.#waitSeconds * 1000 : 0, signal });
       const version = etagVersion(answer.headers);
-      const ok = answer.status === 200 || answer.status === 204 || answer.status === 409 || (answer.status === 304 && this.#version !== undefined);
-      if (ok && version !== undefined) return version;
+      const content = answer.status === 200 || answer.status === 204 || answer.status === 409;
+      if ((content || (answer.status === 304 && this.#version !== undefined)) && version !== undefined) {
+        if (content && epoch === this.#epoch) this.#keep(answer);
+        return version;
+      }
       log('poll of %s: answered %d%s', this.#http.where, answer.status, version === undefined ? ' without an ETag' : '');
     } catch (error) {
       if (!signal.aborted) log('poll of %s failed: %s', this.#http.where, (error as Error).message);
     }
     return undefined;
+  }
+
+  /** Keeps an answer, fresh for this event-loop turn. */
+  #keep(answer: Answer): void {
+    this.#latest = answer;
+    this.#fresh = true;
+    setImmediate(() => {
+      if (this.#latest === answer) this.#fresh = false;
+    }).unref();
   }
 
   #wakeReadyWaiters(): void {

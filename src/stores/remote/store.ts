@@ -2,7 +2,7 @@ import { logger } from '../../log.js';
 import { PersonaPoolError } from '../../errors.js';
 import { ABSENT_VERSION, versionOf } from '../../version.js';
 import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
-import { answerError, BYTES_TYPE, detailOf, etagVersion } from './answer.js';
+import { answerError, BYTES_TYPE, etagVersion, problemOf } from './answer.js';
 import { CacheFile } from './cache.js';
 import { RemoteHttp, type Answer } from './http.js';
 import { remoteOptions, type RemoteStoreInput } from './options.js';
@@ -45,7 +45,8 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
   }
 
   /**
-   * One conditional GET of the stored bytes. When the API cannot be reached (or answers what cannot
+   * One conditional GET of the stored bytes, or none where the long poll's last answer will do (see
+   * `RemotePoll.latest`). When the API cannot be reached (or answers what cannot
    * be used) and a `cacheFile` holds a last known good content, that content, with the problem `CACHED`.
    *
    * @param since - The version the pool holds, or undefined.
@@ -54,9 +55,11 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
    * @throws {PersonaPoolError} `ACCESS_DENIED` (401/403); `STORE_UNAVAILABLE` when unreachable without a cache.
    */
   async read(since: RemoteTag | undefined, options: StoreReadOptions): Promise<StoreRead<RemoteTag>> {
+    const kept = this.#poll.latest(options.watched === true);
     try {
-      return await this.#readLive(since, options.maxBytes);
+      return await this.#readLive(since, options.maxBytes, kept);
     } catch (error) {
+      if (kept !== undefined) this.#poll.forget(); // the next read asks again
       if (!(error instanceof PersonaPoolError) || error.code !== 'STORE_UNAVAILABLE') throw error;
       const cached = this.#cache?.load();
       if (cached === undefined) throw error;
@@ -81,7 +84,8 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
    */
   async replace(_since: RemoteTag | undefined, change: StoreChange<RemoteTag>, options: StoreReplaceOptions): Promise<StoreWritten<RemoteTag>> {
     for (let attempt = 0; attempt <= WRITE_RETRIES; attempt++) {
-      const current = await this.#readLive(undefined, options.maxBytes);
+      this.#poll.forget();
+      const current = await this.#readLive(undefined, options.maxBytes, undefined);
       const write = await change(current);
       const ifMatch = current.kind === 'missing' ? ABSENT_VERSION : current.kind === 'problem' ? current.version : current.kind === 'content' ? current.tag : ABSENT_VERSION;
       const body = `{"personas":${listText(write.bytes, this.location)}}`;
@@ -91,6 +95,7 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
         await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(1000, RETRY_START_MS * 2 ** attempt)));
         continue;
       }
+      this.#poll.forget(); // a poll answered before this write is older than it
       if (answer.status !== 200) throw answerError(this.#http.where, answer, true);
       const version = etagVersion(answer.headers);
       const vouched = version === versionOf(write.bytes); // else the API stored its own serialization: read it again
@@ -161,17 +166,16 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
     this.#poll.stop();
   }
 
-  async #readLive(since: RemoteTag | undefined, maxBytes: number): Promise<StoreRead<RemoteTag>> {
+  /** A read: the long poll's `kept` answer, else a conditional GET. */
+  async #readLive(since: RemoteTag | undefined, maxBytes: number, kept: Answer | undefined): Promise<StoreRead<RemoteTag>> {
     const conditional = since !== undefined && since !== UNTRUSTED;
     const headers: Record<string, string> = { accept: BYTES_TYPE };
     if (conditional) headers['if-none-match'] = `"${since}"`;
-    const answer = await this.#http.send({ method: 'GET', headers });
+    const answer = kept ?? (await this.#http.send({ method: 'GET', headers }));
     const version = etagVersion(answer.headers);
-    if (answer.status === 304 && conditional) return { kind: 'unchanged' };
+    if ((answer.status === 304 || (kept !== undefined && version === since)) && conditional) return { kind: 'unchanged' };
     if (answer.status === 204 && version === ABSENT_VERSION) return { kind: 'missing', tag: ABSENT_VERSION };
-    if (answer.status === 409 && version !== undefined) {
-      return { kind: 'problem', problem: { code: 'UNREADABLE', message: `The persona API ${this.#http.where} cannot serve its pool as bytes${detailOf(answer)}` }, version, tag: version };
-    }
+    if (answer.status === 409 && version !== undefined) return { kind: 'problem', problem: problemOf(answer, this.#http.where), version, tag: version };
     if (answer.status !== 200 && answer.status !== 304) throw answerError(this.#http.where, answer, false);
     const read = this.#content(answer, version, maxBytes);
     // On disk before the read returns: a worker restarted at once finds the version it served.
