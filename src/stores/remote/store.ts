@@ -16,7 +16,7 @@ export type RemoteTag = string;
 /** A tag no answer carries: the next read asks for the whole content (after the cache was served, or a write the API stored otherwise). */
 const UNTRUSTED = '\0untrusted';
 /** How many times a write re-reads and runs the change again after a 412 before `CONFLICT`. */
-export const WRITE_RETRIES = 10;
+export const WRITE_RETRIES = 15;
 /** The first wait before a retry, in ms; it doubles at each retry (to 1 s), with full jitter, so racing writers spread out. */
 const RETRY_START_MS = 10;
 
@@ -73,7 +73,7 @@ export class RemoteStore implements PersonaStore<RemoteTag> {
   /**
    * Compare-and-swap: reads the content, calls `change` with it, and PUTs the personas with `If-Match`
    * its version; on 412 (another writer came first) waits a little (jittered, doubling from 10 ms),
-   * reads again and calls `change` again, up to 10 times, then `CONFLICT`. The API stores its own serialization of the personas:
+   * reads again and calls `change` again, up to 15 times, then `CONFLICT`. The API stores its own serialization of the personas:
    * what a pool writes comes back byte for byte.
    *
    * @param _since - Unused: every attempt reads the whole content.
