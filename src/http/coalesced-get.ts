@@ -1,5 +1,6 @@
 import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './headers.js';
-import { holdWhileUnchanged, preferredWait, type ChangeSource } from './wait.js';
+import { holdsOf, type ChangeSource, type Respond } from './holds.js';
+import { preferredWait } from './wait.js';
 import type { PersonasRequest, PersonasResponse, PoolAccess } from './types.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
 
@@ -69,11 +70,11 @@ function answer(snapshot: PoolSnapshot, reply: Reply, request: PersonasRequest, 
  * A 304 held while the version is unchanged, when the request asks with `Prefer: wait=N`, the
  * handler allows it and the pool can tell of its changes; any other answer as it is.
  */
-function held(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse, replyOf: (snapshot: PoolSnapshot) => Reply, shape: Shape | undefined): PersonasResponse | Promise<PersonasResponse> {
+function held(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse, respond: Respond<PersonasRequest, PersonasResponse>): PersonasResponse | Promise<PersonasResponse> {
   if (response.status !== 304 || maxWait === 0 || !tellsChanges(pool)) return response;
   const seconds = preferredWait(request.headers, maxWait);
   if (seconds === 0) return response;
-  return holdWhileUnchanged(pool, seconds, request.signal, (snapshot) => answer(snapshot, replyOf(snapshot), request, shape));
+  return holdsOf(pool).hold(respond, request, seconds, request.signal);
 }
 
 /** Whether the pool can tell of its changes: a host may pass an object with `snapshot` and `replace` only. */
@@ -103,6 +104,8 @@ export class CoalescedGets {
   /** The ETag and body of each snapshot served, made once per snapshot object. */
   readonly #replies = new WeakMap<PoolSnapshot, Reply>();
   #current: TickSnapshot | undefined;
+  /** The answer to a snapshot, shared by every request of this handler (a held one keeps no closure). */
+  readonly #respond: Respond<PersonasRequest, PersonasResponse> = (snapshot, request) => answer(snapshot, this.#replyOf(snapshot), request, this.#shape);
 
   /**
    * @param pool - The pool the handler serves.
@@ -125,11 +128,9 @@ export class CoalescedGets {
   answer(request: PersonasRequest, maxWait: number): PersonasResponse | Promise<PersonasResponse> {
     const tick = this.#tick();
     const { snapshot } = tick;
-    const replyOf = (taken: PoolSnapshot): Reply => this.#replyOf(taken);
-    const shape = this.#shape;
-    if (snapshot === undefined) return tick.pending.then((taken) => held(this.#pool, request, maxWait, answer(taken, replyOf(taken), request, shape), replyOf, shape));
-    tick.reply ??= replyOf(snapshot);
-    return held(this.#pool, request, maxWait, answer(snapshot, tick.reply, request, shape), replyOf, shape);
+    if (snapshot === undefined) return tick.pending.then((taken) => held(this.#pool, request, maxWait, this.#respond(taken, request), this.#respond));
+    tick.reply ??= this.#replyOf(snapshot);
+    return held(this.#pool, request, maxWait, answer(snapshot, tick.reply, request, this.#shape), this.#respond);
   }
 
   /** Ends the current turn's snapshot (after a write), so that the next GET takes a new one. */
