@@ -66,15 +66,10 @@ function answer(snapshot: PoolSnapshot, reply: Reply, request: PersonasRequest, 
   return { status: 200, headers: { 'content-type': JSON_TYPE, etag, 'cache-control': NO_CACHE }, body };
 }
 
-/**
- * A 304 held while the version is unchanged, when the request asks with `Prefer: wait=N`, the
- * handler allows it and the pool can tell of its changes; any other answer as it is.
- */
-function held(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse, respond: Respond<PersonasRequest, PersonasResponse>): PersonasResponse | Promise<PersonasResponse> {
-  if (response.status !== 304 || maxWait === 0 || !tellsChanges(pool)) return response;
-  const seconds = preferredWait(request.headers, maxWait);
-  if (seconds === 0) return response;
-  return holdsOf(pool).hold(respond, request, seconds, request.signal);
+/** The seconds to hold a 304 for, when the request asks with `Prefer: wait=N`, the handler allows it and the pool can tell of its changes; else 0. */
+function holdFor(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse): number {
+  if (response.status !== 304 || maxWait === 0 || !tellsChanges(pool)) return 0;
+  return preferredWait(request.headers, maxWait);
 }
 
 /** Whether the pool can tell of its changes: a host may pass an object with `snapshot` and `replace` only. */
@@ -122,15 +117,33 @@ export class CoalescedGets {
    *
    * @param request - The request.
    * @param maxWait - The longest hold of a GET asked to wait, in seconds; 0: never hold.
-   * @returns The answer itself once this turn's snapshot is in; else a promise of it, which rejects
-   * with whatever the pool's `snapshot()` rejects with.
+   * @param onError - The answer to what the pool's `snapshot()` rejects with.
+   * @returns The answer itself once this turn's snapshot is in and it is not held; else a promise of
+   * it, which never rejects (one promise per request, the one a held request keeps).
    */
-  answer(request: PersonasRequest, maxWait: number): PersonasResponse | Promise<PersonasResponse> {
+  answer(request: PersonasRequest, maxWait: number, onError: (error: unknown) => PersonasResponse): PersonasResponse | Promise<PersonasResponse> {
     const tick = this.#tick();
     const { snapshot } = tick;
-    if (snapshot === undefined) return tick.pending.then((taken) => held(this.#pool, request, maxWait, this.#respond(taken, request), this.#respond));
-    tick.reply ??= this.#replyOf(snapshot);
-    return held(this.#pool, request, maxWait, answer(snapshot, tick.reply, request, this.#shape), this.#respond);
+    if (snapshot !== undefined) {
+      tick.reply ??= this.#replyOf(snapshot);
+      const response = answer(snapshot, tick.reply, request, this.#shape);
+      if (holdFor(this.#pool, request, maxWait, response) === 0) return response;
+    }
+    return new Promise((resolve) => {
+      const failed = (error: unknown): void => resolve(onError(error));
+      const answered = (taken: PoolSnapshot): void => {
+        try {
+          const response = this.#respond(taken, request);
+          const seconds = holdFor(this.#pool, request, maxWait, response);
+          if (seconds === 0) resolve(response);
+          else holdsOf(this.#pool as ChangeSource).enter(this.#respond, request, seconds, request.signal, resolve, failed);
+        } catch (error) {
+          failed(error);
+        }
+      };
+      if (snapshot === undefined) tick.pending.then(answered, failed);
+      else answered(snapshot);
+    });
   }
 
   /** Ends the current turn's snapshot (after a write), so that the next GET takes a new one. */

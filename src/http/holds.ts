@@ -17,23 +17,29 @@ export interface Answer {
 /** The answer to a snapshot for one request; shared by the requests of a handler. */
 export type Respond<Q, R extends Answer> = (snapshot: PoolSnapshot, request: Q) => R;
 
+/** Where a hold's answer goes: its promise's resolve, and what to do with an error. */
+export interface Settle<R> {
+  (response: R): void;
+}
+
 /**
- * One held request: its own listener of its signal's abort, so a hold costs this object and its
- * promise (no closure, timer or iterator of its own).
+ * One held request: its own listener of its signal's abort, and it keeps the snapshot its 304
+ * answers, not the answer; so a hold costs this object and its promise (no closure, timer,
+ * iterator or response of its own).
  */
 class Hold {
+  done = false;
+
   constructor(
     readonly holds: Holds,
     readonly request: unknown,
     readonly respond: Respond<unknown, Answer>,
-    public response: Answer,
-    readonly resolve: (response: Answer) => void,
+    public snapshot: PoolSnapshot,
+    readonly resolve: Settle<Answer>,
     readonly seconds: number,
     readonly deadline: number,
     readonly signal: AbortSignal | undefined,
   ) {}
-
-  done = false;
 
   /** The signal's abort ends the hold. */
   handleEvent(): void {
@@ -75,38 +81,51 @@ export class Holds {
    * @returns The first answer that is not 304, or the 304 of the last version; with `Preference-Applied`.
    */
   hold<Q, R extends Answer>(respond: Respond<Q, R>, request: Q, seconds: number, signal: AbortSignal | undefined): Promise<R> {
+    return new Promise<R>((resolve, reject) => this.enter(respond, request, seconds, signal, resolve, reject));
+  }
+
+  /**
+   * {@link Holds.hold}, its answer given to `resolve` (or the pool's read error to `reject`), for a
+   * caller that makes the request's promise itself: a held request then keeps that one promise.
+   *
+   * @param respond - The answer to a snapshot for a request.
+   * @param request - The request.
+   * @param seconds - The longest hold.
+   * @param signal - Its abort ends the hold.
+   * @param resolve - Takes the answer.
+   * @param reject - Takes what the pool's `snapshot()` rejected with.
+   */
+  enter<Q, R extends Answer>(respond: Respond<Q, R>, request: Q, seconds: number, signal: AbortSignal | undefined, resolve: Settle<R>, reject: (error: unknown) => void): void {
     // Subscribed before the pool is read again, so no version falls between the read and the subscription.
     const subscribed = signal?.aborted !== true && this.#subscribe();
     const told = this.#told;
     if (subscribed) this.#joining++;
-    // Not async: once held, a request keeps this promise and its resolve, nothing else.
-    return new Promise<R>((resolve, reject) => {
-      const settle = (snapshot: PoolSnapshot | undefined, error?: unknown): void => {
-        if (subscribed) this.#joining--;
-        try {
-          if (snapshot === undefined) throw error;
-          this.#start(respond, request, seconds, signal, resolve, snapshot, subscribed && told === this.#told);
-        } catch (thrown) {
-          this.#idle();
-          reject(thrown);
-        }
-      };
-      this.#pool.snapshot().then(settle, (error: unknown) => settle(undefined, error));
-    });
+    const settle = (snapshot: PoolSnapshot | undefined, error?: unknown): void => {
+      if (subscribed) this.#joining--;
+      try {
+        if (snapshot === undefined) throw error;
+        this.#start(respond, request, seconds, signal, resolve, snapshot, subscribed && told === this.#told);
+      } catch (thrown) {
+        this.#idle();
+        reject(thrown);
+      }
+    };
+    this.#pool.snapshot().then(settle, (error: unknown) => settle(undefined, error));
   }
 
   /** Holds a request whose read answered 304 (`current`: no version was told since it subscribed). */
-  #start<Q, R extends Answer>(respond: Respond<Q, R>, request: Q, seconds: number, signal: AbortSignal | undefined, resolve: (response: R) => void, snapshot: PoolSnapshot, current: boolean): void {
+  #start<Q, R extends Answer>(respond: Respond<Q, R>, request: Q, seconds: number, signal: AbortSignal | undefined, resolve: Settle<R>, read: PoolSnapshot, current: boolean): void {
+    let snapshot = read;
     let response = respond(snapshot, request);
     const latest = this.#latest;
-    if (response.status === 304 && !current && latest !== undefined) response = respond(latest, request);
+    if (response.status === 304 && !current && latest !== undefined) response = respond((snapshot = latest), request);
     if (response.status !== 304 || signal?.aborted === true || this.#changes === undefined) {
       this.#idle();
       resolve(applied(response, seconds));
     } else {
       // One hold type for every request type: its own respond only ever gets its own request back.
       const anyRespond = respond as Respond<unknown, Answer>;
-      this.#add(new Hold(this, request, anyRespond, response, resolve as (response: Answer) => void, seconds, performance.now() + seconds * 1000, signal));
+      this.#add(new Hold(this, request, anyRespond, snapshot, resolve as Settle<Answer>, seconds, performance.now() + seconds * 1000, signal));
     }
   }
 
@@ -116,11 +135,14 @@ export class Holds {
    * @param hold - The hold.
    */
   end(hold: Hold): void {
-    if (hold.done) return;
+    if (!hold.done) this.#finish(hold, hold.respond(hold.snapshot, hold.request));
+  }
+
+  #finish(hold: Hold, response: Answer): void {
     hold.done = true;
     this.#held--;
     hold.signal?.removeEventListener('abort', hold);
-    hold.resolve(applied(hold.response, hold.seconds));
+    hold.resolve(applied(response, hold.seconds));
     this.#idle();
   }
 
@@ -164,9 +186,11 @@ export class Holds {
       const left: Hold[] = [];
       for (const hold of queue) {
         if (hold.done) continue;
-        hold.response = hold.respond(snapshot, hold.request);
-        if (hold.response.status === 304) left.push(hold);
-        else this.end(hold);
+        const response = hold.respond(snapshot, hold.request);
+        if (response.status === 304) {
+          hold.snapshot = snapshot;
+          left.push(hold);
+        } else this.#finish(hold, response);
       }
       if (left.length === 0) this.#queues.delete(seconds);
       else this.#queues.set(seconds, left);
