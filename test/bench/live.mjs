@@ -1,5 +1,5 @@
 // Rows 12–13: changes pushed across processes. Row 12: replace() in another process → the listener
-// here called, 250 times. Row 13: 1,000 long-poll GETs held on one watch-mode pool, released by one
+// here called, 250 times. Row 13: 10,000 long-poll GETs held on one watch-mode pool, released by one
 // write; the heap each held request costs the server, against a bare node:http server holding as many.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -107,7 +107,7 @@ async function holding(file, mode, count, release) {
 }
 
 /**
- * Row 13: 1,000 long-poll GETs (If-None-Match and `Prefer: wait=600`) held by a watch-mode pool's
+ * Row 13: 10,000 long-poll GETs (If-None-Match and `Prefer: wait=600`) held by a watch-mode pool's
  * handler in a server process; one write by this process releases them all.
  *
  * @param options - `count` of held requests.
@@ -115,7 +115,7 @@ async function holding(file, mode, count, release) {
  * per held request (ours, and node:http's own by the bare reference), ns from the change reaching the
  * server's pool to the last answer sent.
  */
-export async function longPollRow({ count = 1000 } = {}) {
+export async function longPollRow({ count = 10_000 } = {}) {
   const dir = fs.mkdtempSync(join(os.tmpdir(), 'persona-pool-bench-'));
   const file = join(dir, 'personas.json');
   fs.writeFileSync(file, personasText(50));
