@@ -1,5 +1,3 @@
-import { literal } from './literal.js';
-
 /** The SQL of one table, built from a table name that `TABLE_PATTERN` accepted (never from anything else). */
 export interface PostgresSql {
   /** The `NOTIFY` channel: the table's name. */
@@ -12,8 +10,6 @@ export interface PostgresSql {
   readonly read: string;
   /** As `read`, locking the row (`FOR UPDATE`). */
   readonly lockRow: string;
-  /** `lockRow` with its values as literals, to be sent with `BEGIN` in one round trip. */
-  lockRowWith(name: string, since: string | null, maxBytes: number): string;
   /**
    * One statement: $1 name, $2 the content as text (UTF-8 on the wire, half the size of bytea's hex;
    * null when the bytes are not UTF-8 text), $3 version, $4 the count of the content replaced (null:
@@ -67,10 +63,6 @@ export function sqlFor(table: string): PostgresSql {
 ) AS ready`,
     read: select,
     lockRow: `${select} FOR UPDATE`,
-    lockRowWith: (name, since, maxBytes) => {
-      const values = [literal(name), since === null ? 'NULL::text' : literal(since), String(Math.trunc(maxBytes))];
-      return `${select} FOR UPDATE`.replace(/\$([123])\b/g, (_, n: string) => values[Number(n) - 1] ?? 'NULL');
-    },
     write: `WITH kept AS (
     INSERT INTO ${history} (name, version, count, content, saved_at, written_by)
     SELECT name, version, $4::int, content, updated_at, $8::text FROM ${table} WHERE name = $1 AND $4::int IS NOT NULL AND $5::int > 0

@@ -1,7 +1,7 @@
 import { logger } from '../../log.js';
 import { PersonaPoolError } from '../../errors.js';
 import type { HistoryEntry, PersonaStore, StoreChange, StoreRead, StoreReadOptions, StoreReplaceOptions, StoreWatch, StoreWatchListener, StoreWritten } from '../types.js';
-import type { PostgresConnection, PostgresResult } from './client.js';
+import type { PostgresConnection } from './client.js';
 import { errorCode, storeError } from './errors.js';
 import { PostgresListen } from './listen.js';
 import { postgresOptions, type PostgresStoreInput, type PostgresStoreOptions } from './options.js';
@@ -94,17 +94,15 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
   async replace(since: PostgresTag | undefined, change: StoreChange<PostgresTag>, options: StoreReplaceOptions): Promise<StoreWritten<PostgresTag>> {
     const { name, lockWaitMs } = this.#options;
     const sql = this.#sql;
-    // The row is locked and read in the round trip of BEGIN (a write is then as many round trips as a bare UPDATE in a transaction, plus the write itself).
-    const opening = sql.lockRowWith(name, since ?? null, options.maxBytes);
-    const version = await this.#transaction(async (connection, opened) => {
-      const row = (opened?.rows[0] as Row | undefined) ?? (await this.#lockRow(connection, since, options.maxBytes));
+    const version = await this.#transaction(async (connection) => {
+      const row = await this.#lockRow(connection, since, options.maxBytes);
       const write = await change(this.#found(row, since, options.maxBytes)).catch((error: unknown) => Promise.reject(new FromChange(error)));
       const kept = row === undefined ? null : (write.replacing?.count ?? null);
       const { text, bytes } = payloadOf(write.bytes);
       const values = [name, text, write.version, kept, options.historyLimit, sql.channel, bytes, write.by ?? null];
       await connection.query({ name: `${this.#prefix}write`, text: sql.write, values });
       return write.version;
-    }, lockWaitMs, opening);
+    }, lockWaitMs);
     return { location: this.location, tag: version };
   }
 
@@ -207,17 +205,18 @@ export class PostgresStore implements PersonaStore<PostgresTag> {
     return { kind: 'content', location, bytes: row.content, tag: row.version };
   }
 
-  /** The row locked when the opening found none: writers of a new pool queue on an advisory lock, then read again. */
   async #lockRow(connection: PostgresConnection, since: PostgresTag | undefined, maxBytes: number): Promise<Row | undefined> {
     const values = [this.#options.name, since ?? null, maxBytes];
     const query = { name: `${this.#prefix}lock`, text: this.#sql.lockRow, values };
+    const row = (await connection.query(query)).rows[0] as Row | undefined;
+    if (row !== undefined) return row;
     // No row to lock yet: writers of a new pool queue on an advisory lock on its name instead.
     await connection.query('SELECT pg_advisory_xact_lock(hashtext($1), hashtext($2))', [this.#options.table, this.#options.name]);
     return (await connection.query(query)).rows[0] as Row | undefined;
   }
 
-  #transaction<T>(work: (connection: PostgresConnection, opened: PostgresResult | undefined) => Promise<T>, lockWaitMs?: number, opening?: string): Promise<T> {
-    return transaction(this.#options.client, (error, fallback) => this.#error(error, fallback), work, lockWaitMs, opening);
+  #transaction<T>(work: (connection: PostgresConnection) => Promise<T>, lockWaitMs?: number): Promise<T> {
+    return transaction(this.#options.client, (error, fallback) => this.#error(error, fallback), work, lockWaitMs);
   }
 
   #error(error: unknown, fallback: 'STORE_UNAVAILABLE' | 'WRITE_FAILED'): PersonaPoolError {

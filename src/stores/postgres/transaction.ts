@@ -1,5 +1,5 @@
 import { PersonaPoolError } from '../../errors.js';
-import type { PostgresClient, PostgresConnection, PostgresResult } from './client.js';
+import type { PostgresClient, PostgresConnection } from './client.js';
 
 /** The typed error for what `pg` threw, `fallback` for anything not a database that is down or locked. */
 export type ToStoreError = (error: unknown, fallback: 'STORE_UNAVAILABLE' | 'WRITE_FAILED') => PersonaPoolError;
@@ -36,12 +36,10 @@ export async function takeConnection(client: PostgresClient): Promise<PostgresCo
  * @param toError - Types what `pg` threw.
  * @param work - The transaction's statements; wrap an error to rethrow as it is in {@link FromChange}.
  * @param lockWaitMs - The transaction's `lock_timeout`, if any (a checked integer).
- * @param opening - A statement sent with `BEGIN`, in the same round trip (parameters as literals);
- *   its result goes to `work`.
  * @returns What `work` returned, once committed.
  * @throws {PersonaPoolError} `STORE_UNAVAILABLE`, `LOCKED`, `WRITE_FAILED`; a {@link FromChange}'s error as it is.
  */
-export async function transaction<T>(client: PostgresClient, toError: ToStoreError, work: (connection: PostgresConnection, opened: PostgresResult | undefined) => Promise<T>, lockWaitMs?: number, opening?: string): Promise<T> {
+export async function transaction<T>(client: PostgresClient, toError: ToStoreError, work: (connection: PostgresConnection) => Promise<T>, lockWaitMs?: number): Promise<T> {
   let connection: PostgresConnection;
   try {
     connection = await takeConnection(client);
@@ -53,12 +51,9 @@ export async function transaction<T>(client: PostgresClient, toError: ToStoreErr
   connection.on('error', onError);
   let discard = false;
   try {
-    // One round trip; lockWaitMs is a checked integer, the opening's values are quoted literals.
-    const begin = lockWaitMs === undefined ? 'BEGIN' : `BEGIN; SET LOCAL lock_timeout = ${lockWaitMs}`;
-    const results = await connection.query(opening === undefined ? begin : `${begin}; ${opening}`);
-    // A simple query of several statements gives one result per statement: the opening's is the last.
-    const opened = opening === undefined ? undefined : ((Array.isArray(results) ? (results as PostgresResult[]).at(-1) : results) as PostgresResult | undefined);
-    const result = await work(connection, opened);
+    // One round trip; lockWaitMs is a checked integer, the only value written into this SQL.
+    await connection.query(lockWaitMs === undefined ? 'BEGIN' : `BEGIN; SET LOCAL lock_timeout = ${lockWaitMs}`);
+    const result = await work(connection);
     await connection.query('COMMIT');
     return result;
   } catch (error) {
