@@ -18,6 +18,8 @@ interface Reply {
   readonly matches: readonly string[];
   /** The GET body, serialized and encoded on the first GET that needs it. */
   body: Buffer | undefined;
+  /** The last `If-None-Match` value found not to list the version: the held requests a version releases mostly send the same. */
+  unlisted?: string;
 }
 
 /** The pool's snapshot taken for the GETs of one turn of the event loop: pending until the pool answers, then held. */
@@ -40,10 +42,12 @@ function matchesWhole(headers: RequestHeaders | undefined, reply: Reply): boolea
 /** Whether `If-None-Match` lists the version, any form, any header spelling. */
 function listsVersion(headers: RequestHeaders | undefined, version: string, reply: Reply): boolean {
   const header = headerValue(headers, IF_NONE_MATCH);
-  if (header === undefined) return false;
+  if (header === undefined || header === reply.unlisted) return false;
   if (reply.matches.includes(header)) return true;
   const known = taggedVersions(header);
-  return known.includes('*') || known.includes(version);
+  const listed = known.includes('*') || known.includes(version);
+  if (!listed) reply.unlisted = header;
+  return listed;
 }
 
 /** The GET body of a snapshot, serialized once (HEAD and 304 never serialize it). */
