@@ -77,6 +77,23 @@ describe.each([
     expect(await long.promise).toMatchObject({ status: 200, headers: { etag: `"${written.version}"` } });
   });
 
+  it('drop the holds of clients gone while nothing changes, and still release the ones left', async () => {
+    const { pool, access } = counted(watch);
+    const handle = createPersonasHandler({ pool: access, maxWaitSeconds: 3600 });
+    const { version } = await pool.snapshot();
+    const kept = [tracked(handle(polling(version, 'wait=3600'))), tracked(handle(polling(version, 'wait=60')))];
+    for (let round = 0; round < 3; round++) {
+      const controllers = Array.from({ length: 100 }, () => new AbortController());
+      const gone = controllers.map((controller, i) => handle(polling(version, i % 2 === 0 ? 'wait=3600' : 'wait=60', controller.signal)));
+      await settle();
+      for (const controller of controllers) controller.abort();
+      for (const response of await Promise.all(gone)) expect(response.status).toBe(304);
+    }
+    expect(kept.some((one) => one.settled())).toBe(false);
+    const written = await new PersonaPool({ path: (await pool.snapshot()).path }).replace([BOB]);
+    for (const one of kept) expect(await one.promise).toMatchObject({ status: 200, headers: { etag: `"${written.version}"` } });
+  });
+
   it('keeps a request whose If-None-Match lists the new version too, until a version it does not list', async () => {
     const { pool, access } = counted(watch);
     const handle = createPersonasHandler({ pool: access, maxWaitSeconds: 3600 });

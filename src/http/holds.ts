@@ -17,10 +17,8 @@ export interface Answer {
 /** The answer to a snapshot for one request; shared by the requests of a handler. */
 export type Respond<Q, R extends Answer> = (snapshot: PoolSnapshot, request: Q) => R;
 
-/** Where a hold's answer goes: its promise's resolve, and what to do with an error. */
-export interface Settle<R> {
-  (response: R): void;
-}
+/** Where a hold's answer goes: its promise's resolve. */
+export type Settle<R> = (response: R) => void;
 
 /**
  * One held request: its own listener of its signal's abort, and it keeps the snapshot its 304
@@ -43,7 +41,7 @@ class Hold {
 
   /** The signal's abort ends the hold. */
   handleEvent(): void {
-    this.holds.end(this);
+    this.holds.abort(this);
   }
 }
 
@@ -56,6 +54,8 @@ export class Holds {
   /** The holds of each length (seconds), in deadline order: the same length means the order they came in. */
   readonly #queues = new Map<number, Hold[]>();
   #held = 0;
+  /** Ended holds still in a queue (until a release, their deadline or a compaction drops them). */
+  #dead = 0;
   /** Requests subscribed and reading the pool, not yet held. */
   #joining = 0;
   #changes: AsyncIterator<PoolSnapshot, undefined> | undefined;
@@ -138,8 +138,22 @@ export class Holds {
     if (!hold.done) this.#finish(hold, hold.respond(hold.snapshot, hold.request));
   }
 
+  /**
+   * Ends a hold whose signal aborted; when the queues hold more ended holds than live ones (clients
+   * that keep going away while nothing changes), drops the ended ones.
+   *
+   * @param hold - The hold.
+   */
+  abort(hold: Hold): void {
+    this.end(hold);
+    if (this.#dead <= 64 || this.#dead <= this.#held) return;
+    for (const [seconds, queue] of this.#queues) this.#queues.set(seconds, queue.filter((one) => !one.done));
+    this.#dead = 0;
+  }
+
   #finish(hold: Hold, response: Answer): void {
     hold.done = true;
+    this.#dead++;
     this.#held--;
     hold.signal?.removeEventListener('abort', hold);
     hold.resolve(applied(response, hold.seconds));
@@ -195,6 +209,7 @@ export class Holds {
       if (left.length === 0) this.#queues.delete(seconds);
       else this.#queues.set(seconds, left);
     }
+    this.#dead = 0;
     this.#idle();
   }
 
@@ -202,12 +217,14 @@ export class Holds {
     const queues = [...this.#queues.values()];
     this.#queues.clear();
     for (const queue of queues) for (const hold of queue) this.end(hold);
+    this.#dead = 0;
   }
 
   /** With no hold left: unsubscribed (so a pool in stat mode stops checking), no timer. */
   #idle(): void {
     if (this.#held > 0 || this.#joining > 0) return;
     this.#queues.clear();
+    this.#dead = 0;
     this.#disarm();
     const changes = this.#changes;
     this.#changes = undefined;
@@ -237,12 +254,16 @@ export class Holds {
       let first = 0;
       while (first < queue.length && (queue[first] as Hold).deadline <= now) this.end(queue[first++] as Hold);
       // end() may have emptied every queue (and cleared them): this one is then done too.
-      if (first >= queue.length || this.#held === 0) this.#queues.delete(seconds);
-      else {
+      if (first >= queue.length || this.#held === 0) {
+        this.#queues.delete(seconds);
+        this.#dead -= queue.length;
+      } else {
         queue.splice(0, first);
+        this.#dead -= first;
         next = Math.min(next, (queue[0] as Hold).deadline);
       }
     }
+    this.#dead = Math.max(0, this.#dead);
     if (next !== Infinity) this.#arm(next);
   }
 }
