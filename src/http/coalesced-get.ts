@@ -1,5 +1,6 @@
 import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './headers.js';
-import { holdWhileUnchanged, preferredWait, type ChangeSource } from './wait.js';
+import { holdsOf, type ChangeSource, type Respond } from './holds.js';
+import { preferredWait } from './wait.js';
 import type { PersonasRequest, PersonasResponse, PoolAccess } from './types.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
 
@@ -17,6 +18,8 @@ interface Reply {
   readonly matches: readonly string[];
   /** The GET body, serialized and encoded on the first GET that needs it. */
   body: Buffer | undefined;
+  /** The last `If-None-Match` value found not to list the version: the held requests a version releases mostly send the same. */
+  unlisted?: string;
 }
 
 /** The pool's snapshot taken for the GETs of one turn of the event loop: pending until the pool answers, then held. */
@@ -39,10 +42,12 @@ function matchesWhole(headers: RequestHeaders | undefined, reply: Reply): boolea
 /** Whether `If-None-Match` lists the version, any form, any header spelling. */
 function listsVersion(headers: RequestHeaders | undefined, version: string, reply: Reply): boolean {
   const header = headerValue(headers, IF_NONE_MATCH);
-  if (header === undefined) return false;
+  if (header === undefined || header === reply.unlisted) return false;
   if (reply.matches.includes(header)) return true;
   const known = taggedVersions(header);
-  return known.includes('*') || known.includes(version);
+  const listed = known.includes('*') || known.includes(version);
+  if (!listed) reply.unlisted = header;
+  return listed;
 }
 
 /** The GET body of a snapshot, serialized once (HEAD and 304 never serialize it). */
@@ -65,15 +70,10 @@ function answer(snapshot: PoolSnapshot, reply: Reply, request: PersonasRequest, 
   return { status: 200, headers: { 'content-type': JSON_TYPE, etag, 'cache-control': NO_CACHE }, body };
 }
 
-/**
- * A 304 held while the version is unchanged, when the request asks with `Prefer: wait=N`, the
- * handler allows it and the pool can tell of its changes; any other answer as it is.
- */
-function held(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse, replyOf: (snapshot: PoolSnapshot) => Reply, shape: Shape | undefined): PersonasResponse | Promise<PersonasResponse> {
-  if (response.status !== 304 || maxWait === 0 || !tellsChanges(pool)) return response;
-  const seconds = preferredWait(request.headers, maxWait);
-  if (seconds === 0) return response;
-  return holdWhileUnchanged(pool, seconds, request.signal, (snapshot) => answer(snapshot, replyOf(snapshot), request, shape));
+/** The seconds to hold a 304 for, when the request asks with `Prefer: wait=N`, the handler allows it and the pool can tell of its changes; else 0. */
+function holdFor(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse): number {
+  if (response.status !== 304 || maxWait === 0 || !tellsChanges(pool)) return 0;
+  return preferredWait(request.headers, maxWait);
 }
 
 /** Whether the pool can tell of its changes: a host may pass an object with `snapshot` and `replace` only. */
@@ -103,6 +103,8 @@ export class CoalescedGets {
   /** The ETag and body of each snapshot served, made once per snapshot object. */
   readonly #replies = new WeakMap<PoolSnapshot, Reply>();
   #current: TickSnapshot | undefined;
+  /** The answer to a snapshot, shared by every request of this handler (a held one keeps no closure). */
+  readonly #respond: Respond<PersonasRequest, PersonasResponse> = (snapshot, request) => answer(snapshot, this.#replyOf(snapshot), request, this.#shape);
 
   /**
    * @param pool - The pool the handler serves.
@@ -119,17 +121,33 @@ export class CoalescedGets {
    *
    * @param request - The request.
    * @param maxWait - The longest hold of a GET asked to wait, in seconds; 0: never hold.
-   * @returns The answer itself once this turn's snapshot is in; else a promise of it, which rejects
-   * with whatever the pool's `snapshot()` rejects with.
+   * @param onError - The answer to what the pool's `snapshot()` rejects with.
+   * @returns The answer itself once this turn's snapshot is in and it is not held; else a promise of
+   * it, which never rejects (one promise per request, the one a held request keeps).
    */
-  answer(request: PersonasRequest, maxWait: number): PersonasResponse | Promise<PersonasResponse> {
+  answer(request: PersonasRequest, maxWait: number, onError: (error: unknown) => PersonasResponse): PersonasResponse | Promise<PersonasResponse> {
     const tick = this.#tick();
     const { snapshot } = tick;
-    const replyOf = (taken: PoolSnapshot): Reply => this.#replyOf(taken);
-    const shape = this.#shape;
-    if (snapshot === undefined) return tick.pending.then((taken) => held(this.#pool, request, maxWait, answer(taken, replyOf(taken), request, shape), replyOf, shape));
-    tick.reply ??= replyOf(snapshot);
-    return held(this.#pool, request, maxWait, answer(snapshot, tick.reply, request, shape), replyOf, shape);
+    if (snapshot !== undefined) {
+      tick.reply ??= this.#replyOf(snapshot);
+      const response = answer(snapshot, tick.reply, request, this.#shape);
+      if (holdFor(this.#pool, request, maxWait, response) === 0) return response;
+    }
+    return new Promise((resolve) => {
+      const failed = (error: unknown): void => resolve(onError(error));
+      const answered = (taken: PoolSnapshot): void => {
+        try {
+          const response = this.#respond(taken, request);
+          const seconds = holdFor(this.#pool, request, maxWait, response);
+          if (seconds === 0) resolve(response);
+          else holdsOf(this.#pool as ChangeSource).enter(this.#respond, request, seconds, request.signal, resolve, failed);
+        } catch (error) {
+          failed(error);
+        }
+      };
+      if (snapshot === undefined) tick.pending.then(answered, failed);
+      else answered(snapshot);
+    });
   }
 
   /** Ends the current turn's snapshot (after a write), so that the next GET takes a new one. */

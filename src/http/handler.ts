@@ -164,8 +164,8 @@ function handle(options: PersonasHandlerOptions, gets: CoalescedGets, maxWait: n
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
       if (wantsBytes(request)) return readBytes(options.pool, request, maxWait).catch(onPersonas);
-      const answer = gets.answer(request, maxWait);
-      return answer instanceof Promise ? answer.catch(onPersonas) : Promise.resolve(answer);
+      const answer = gets.answer(request, maxWait, onPersonas);
+      return answer instanceof Promise ? answer : Promise.resolve(answer);
     }
     if (method === 'PUT') return write(options, request, gets).catch(onPersonas);
     throw methodNotAllowed(ALLOW);

@@ -1,25 +1,14 @@
 import { PersonaPoolError } from '../errors.js';
 import { headerValue, type RequestHeaders } from './headers.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
+import { holdsOf, type Answer, type ChangeSource } from './holds.js';
 
 /** The default cap of `Prefer: wait`, in seconds. */
 export const DEFAULT_MAX_WAIT_SECONDS = 30;
 /** The largest cap: what a timer can hold (2^31 - 1 ms). */
 const MOST_WAIT_SECONDS = 2_147_483;
 
-/** What a held GET needs of the pool: a read, and an iterator of its changes. */
-export interface ChangeSource {
-  /** The pool now. */
-  snapshot(): Promise<PoolSnapshot>;
-  /** New versions, from this call on, until `signal` aborts or the iterator is returned. */
-  changes(options: { readonly signal?: AbortSignal | undefined }): AsyncIterator<PoolSnapshot, undefined>;
-}
-
-/** A response whose headers a hold may add to. */
-interface Answer {
-  readonly status: number;
-  readonly headers: Record<string, string>;
-}
+export type { ChangeSource } from './holds.js';
 
 /**
  * Checks the handler option `maxWaitSeconds`: undefined means the default.
@@ -63,7 +52,8 @@ export function preferredWait(headers: RequestHeaders | undefined, maxWait: numb
 
 /**
  * Holds a request while its answer would be 304: until a new version of the pool answers otherwise,
- * `seconds` pass, `signal` aborts or the pool closes. The timer does not keep the process alive.
+ * `seconds` pass, `signal` aborts or the pool closes. The holds of a pool share one subscription
+ * and one timer, which does not keep the process alive.
  *
  * @param pool - The pool.
  * @param seconds - The longest hold.
@@ -71,22 +61,6 @@ export function preferredWait(headers: RequestHeaders | undefined, maxWait: numb
  * @param respond - The answer to a snapshot.
  * @returns The first answer that is not 304, or the 304 of the last version; with `Preference-Applied`.
  */
-export async function holdWhileUnchanged<R extends Answer>(pool: ChangeSource, seconds: number, signal: AbortSignal | undefined, respond: (snapshot: PoolSnapshot) => R): Promise<R> {
-  // Subscribed before the pool is read again, so no version falls between the read and the subscription.
-  const changes = pool.changes({ signal });
-  const timer = setTimeout(() => void changes.return?.(), seconds * 1000);
-  timer.unref();
-  try {
-    let response = respond(await pool.snapshot());
-    while (response.status === 304) {
-      const next = await changes.next();
-      if (next.done === true) break;
-      response = respond(next.value);
-    }
-    response.headers['preference-applied'] = `wait=${seconds}`;
-    return response;
-  } finally {
-    clearTimeout(timer);
-    void changes.return?.();
-  }
+export function holdWhileUnchanged<R extends Answer>(pool: ChangeSource, seconds: number, signal: AbortSignal | undefined, respond: (snapshot: PoolSnapshot) => R): Promise<R> {
+  return holdsOf(pool).hold(respond, undefined, seconds, signal);
 }

@@ -1,11 +1,13 @@
 // The server of row 13, in its own process: `node --expose-gc hold-server.mjs <file> <ours|bare>`.
 // `ours`: createPersonasHandler on a watch-mode pool of <file>, every request passed its signal, as
 // docs/http.md shows; `bare`: a node:http handler that holds each request until told to release it
-// (the reference: what node:http itself keeps per held request). Commands on stdin, one per line:
+// (the reference: what node:http itself keeps per held request), then answers each with the same
+// bytes and headers as ours (the pool file's content, read at the release). Commands on stdin, one per line:
 // `heap` prints `{ held, heap }` (heapUsed after two full GCs), `release` (bare) answers every held
 // request with 200, `timing` prints `{ released }`: ns from the change reaching the server (the
 // pool's listener; bare: the release command) to the last held request's answer sent. Prints
 // `{ port, etag }` once it listens.
+import fs from 'node:fs';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { createPersonasHandler, PersonaPool } from '../../dist/index.js';
@@ -53,7 +55,9 @@ for await (const line of createInterface({ input: process.stdin })) {
     process.stdout.write(`${JSON.stringify({ held, heap: process.memoryUsage().heapUsed })}\n`);
   } else if (line === 'release') {
     changedAt = process.hrtime.bigint();
-    for (const res of waiting.splice(0)) res.writeHead(200, { 'content-type': 'text/plain' }).end('released');
+    const body = fs.readFileSync(file);
+    const headers = { 'content-type': 'application/json', etag: '"bare"', 'cache-control': 'no-cache', 'preference-applied': 'wait=600' };
+    for (const res of waiting.splice(0)) res.writeHead(200, headers).end(body);
     held = 0;
     answeredAt = process.hrtime.bigint();
   } else if (line === 'timing') {

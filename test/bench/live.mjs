@@ -1,5 +1,5 @@
 // Rows 12–13: changes pushed across processes. Row 12: replace() in another process → the listener
-// here called, 250 times. Row 13: 1,000 long-poll GETs held on one watch-mode pool, released by one
+// here called, 250 times. Row 13: 10,000 long-poll GETs held on one watch-mode pool, released by one
 // write; the heap each held request costs the server, against a bare node:http server holding as many.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -107,26 +107,41 @@ async function holding(file, mode, count, release) {
 }
 
 /**
- * Row 13: 1,000 long-poll GETs (If-None-Match and `Prefer: wait=600`) held by a watch-mode pool's
- * handler in a server process; one write by this process releases them all.
+ * Row 13: 10,000 long-poll GETs (If-None-Match and `Prefer: wait=600`) held by a watch-mode pool's
+ * handler in a server process; one write by this process releases them all. Ours and the bare server
+ * run in turns (ours, bare, bare, ours, …), `rounds` each: the medians are compared.
  *
- * @param options - `count` of held requests.
- * @returns `{ count, answered, perHeld, bare, released }`: the 200s with the new version, heap bytes
- * per held request (ours, and node:http's own by the bare reference), ns from the change reaching the
- * server's pool to the last answer sent.
+ * @param options - `count` of held requests, `rounds` of each server.
+ * @returns `{ count, answered, perHeld, bare, released, bareReleased }`: the 200s with the new version
+ * (every round), heap bytes per held request (ours, and node:http's own by the bare reference), ns
+ * from the change reaching the server's pool to the last answer sent (bare: from its release command).
  */
-export async function longPollRow({ count = 1000 } = {}) {
+export async function longPollRow({ count = 10_000, rounds = 3 } = {}) {
   const dir = fs.mkdtempSync(join(os.tmpdir(), 'persona-pool-bench-'));
   const file = join(dir, 'personas.json');
   fs.writeFileSync(file, personasText(50));
+  let size = 50;
+  const write = async () => {
+    size = size === 50 ? 49 : 50; // each write differs from the one before
+    const { version } = await new PersonaPool({ path: file }).replace(JSON.parse(personasText(size)));
+    return version;
+  };
   try {
     // A warm-up round, not counted, so the handler's code is compiled before the heap is measured.
-    await holding(file, 'ours', 100, () => new PersonaPool({ path: file }).replace(JSON.parse(personasText(49))));
-    let version = '';
-    const ours = await holding(file, 'ours', count, async () => ({ version } = await new PersonaPool({ path: file }).replace(JSON.parse(personasText(50)))));
-    const bare = await holding(file, 'bare', count, (server) => server.send('release'));
-    const answered = ours.results.filter((result) => result.status === 200 && result.etag === `"${version}"`).length;
-    return { count, answered, perHeld: ours.perHeld, bare: bare.perHeld, released: ours.released, bareReleased: bare.released };
+    await holding(file, 'ours', 100, write);
+    const ours = [];
+    const bare = [];
+    let answered = 0;
+    for (let round = 0; round < rounds * 2; round++) {
+      if ((round % 4 === 0 || round % 4 === 3)) {
+        let version = '';
+        const result = await holding(file, 'ours', count, async () => (version = await write()));
+        answered += result.results.filter((one) => one.status === 200 && one.etag === `"${version}"`).length;
+        ours.push(result);
+      } else bare.push(await holding(file, 'bare', count, (server) => server.send('release')));
+    }
+    const of = (results, key) => median(results.map((result) => result[key]));
+    return { count, answered: answered / rounds, perHeld: of(ours, 'perHeld'), bare: of(bare, 'perHeld'), released: of(ours, 'released'), bareReleased: of(bare, 'released'), rounds };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -29,10 +29,10 @@ const ROWS = [
   { n: 10, what: 'watch mode: `loadSync()` cache hit, 50 personas', base: '`fs.statSync` of the same file', target: '≤ 0.05×', show: duration, pass: (r) => r.ratio <= 0.05 },
   { n: 11, what: 'watch mode: GET 304 (If-None-Match), as row 8', base: 'bare handler behind one `await`, as row 8', target: '≥ 0.97×', show: rate, pass: (r) => r.ratio >= 0.97 },
   { n: 12, what: 'watch mode: `replace()` in another process → the listener here called, 250 changes', target: 'p99 ≤ 25 ms', pass: (r) => r.p99 <= 25e6 },
-  { n: 13, what: 'watch mode: 1,000 long-poll GETs (`Prefer: wait`) held on one pool, one write releases them', target: 'heap reported; all answered 200', pass: (r) => r.answered === r.count },
-  { n: 14, what: 'PostgreSQL: `load()` hit, default mode (one query), 50 personas', base: 'a bare `SELECT 1` on the same pg.Pool', target: '≤ 1.3×', show: duration, pass: (r) => r.ratio <= 1.3 },
+  { n: 13, what: 'watch mode: 10,000 long-poll GETs (`Prefer: wait`) held on one pool, one write releases them', target: '≤ 1.3× each; all answered 200', pass: (r) => r.answered === r.count && r.perHeld / r.bare <= 1.3 && r.released / r.bareReleased <= 1.3 },
+  { n: 14, what: 'PostgreSQL: `load()` hit, default mode (one query), 50 personas', base: 'a bare `SELECT 1` on the same pg.Pool', target: '≤ 1.1×', show: duration, pass: (r) => r.ratio <= 1.1 },
   { n: 15, what: 'PostgreSQL, watch mode: `loadSync()` hit, 50 personas', base: '`fs.statSync` of a file', target: '≤ 0.05×', show: duration, pass: (r) => r.ratio <= 0.05 },
-  { n: 16, what: 'PostgreSQL: `replace()` of 50 personas (row lock, history, NOTIFY)', base: 'one `UPDATE` of the same jsonb in a transaction', target: '≤ 2×', show: duration, pass: (r) => r.ratio <= 2 },
+  { n: 16, what: 'PostgreSQL: `replace()` of 50 personas (row lock, history, NOTIFY)', base: 'one `UPDATE` of the same jsonb in a transaction', target: '≤ 1.4×', show: duration, pass: (r) => r.ratio <= 1.4 },
   { n: 17, what: 'PostgreSQL, watch mode: `replace()` on one pg.Pool → the subscriber on another told, 200 changes', target: 'median and p99 reported', pass: () => true },
   { n: 18, what: "start-up: `node -e \"await import('persona-pool')\"`, whole process", base: 'bare `node -e 0`', target: '≤ 1.2×', show: ms, pass: (r) => r.ratio <= 1.2 },
   { n: 19, what: "start-up: `await import('persona-pool/postgres')`, as row 18", base: 'bare `node -e 0`', target: '≤ 1.25×', show: ms, pass: (r) => r.ratio <= 1.25 },
@@ -55,7 +55,10 @@ function cells(row, result) {
   if (row.n === 3) return [`${(result.growth / 1024).toFixed(0)} KiB (${duration(result.perHit)}/hit)`, '—', '—'];
   if (row.n === 9) return [`${result.writesPerSecond.toFixed(0)} writes/s (${result.writes} in ${result.seconds.toFixed(1)} s)`, '—', `torn reads: ${result.torn} of ${count(result.reads)}`];
   if (row.n === 12) return [`from the call: median ${ms(result.median)}, p99 ${ms(result.p99)}; from the rename: median ${ms(result.fromRename.median)}, p99 ${ms(result.fromRename.p99)}`, '—', '—'];
-  if (row.n === 13) return [`${kib(result.perHeld)} heap per held request`, `${kib(result.bare)}: a bare node:http server holding as many`, `answered 200: ${count(result.answered)} of ${count(result.count)}`];
+  if (row.n === 13) {
+    const ratios = `heap ${times(result.perHeld / result.bare)}, release ${times(result.released / result.bareReleased)}; answered 200: ${count(result.answered)} of ${count(result.count)}`;
+    return [`${kib(result.perHeld)} heap per held request; all released in ${ms(result.released)}`, `${kib(result.bare)}, ${ms(result.bareReleased)}: a bare node:http server holding as many, answering the same bytes`, ratios];
+  }
   return [row.show(result.ours), row.show(result.base), ratioCell(row, result)];
 }
 
@@ -94,7 +97,7 @@ export function renderReferences(results) {
     `- Row 8: the bare handler without the \`await\` answered ${rate(rates.bare)}: ours answered ${times(rates.ours / rates.bare)} of that, the bare handler behind one \`await\` ${times(rates.awaited / rates.bare)}.`,
     `- Rows 8 and 11: ours on a pool held in memory (no \`stat\`) answered ${times(rates.memory / rates.awaited)} of the reference's requests/s; ours in stat mode, with its \`stat\` per turn, ${times(rates.ours / rates.memory)} of that, and in watch mode ${times(rates.watch / rates.memory)}.`,
     `- Row 12: the writer's own \`replace()\` took median ${ms(results[12].write)}, p99 ${ms(results[12].writeP99)} (its two \`fsync\`s; the listener is often called before it returns, since the rename comes before the folder's \`fsync\`); the slowest change took ${ms(results[12].max)} from the call.`,
-    `- Row 13: from the change reaching the server's pool to the last of the 1,000 answers sent: ${ms(results[13].released)}; the bare server answered as many, from one loop, in ${ms(results[13].bareReleased)}.`,
+    `- Row 13: released = from the change reaching the server's pool to the last of the ${count(results[13].count)} answers sent; the bare server answered as many, from one loop, in ${ms(results[13].bareReleased)}.`,
   ].join('\n');
 }
 
@@ -158,4 +161,15 @@ inside: 8 directory operations) 120–210 µs on tmpfs and, on this busy ext4, a
 whole protocol, as its operations wait on the journal commits of the fsyncs. Both exceed the 0.2× of
 the protocol that the 1.2× target allows: it sits below this floor. Releasing the lock before the
 folder's \`fsync\`, rather than during it, made writes 1.3–2× slower.
+**Long-poll floor** (row 13): a server doing per request only what docs/http.md's host does (the
+request object, an \`AbortController\` for \`signal\`, an async handler awaiting one promise) holds 5.9 KiB
+per held request, 1.37× the bare server, before the library keeps anything. Ours keeps 0.4 KiB more
+(a hold object, the handler's promise, the abort listener; a pool's holds share one subscription and
+one timer); before, 1.9 KiB more (1.80× in all).
+
+**PostgreSQL floors** (rows 14, 16): a hit is one prepared query on the pool's row; that query alone,
+sent by \`pg\` without the library, cost 1.28× \`SELECT 1\`, and \`load()\` 1.02× it. A write reads its row
+under lock before the pool's change runs: a bare transaction doing only that (\`BEGIN\`, \`SELECT … FOR
+UPDATE\`, \`UPDATE\`, \`COMMIT\`) cost 1.53× the bare \`UPDATE\` transaction, \`replace()\` 1.13× that.
+Sending the locked read with \`BEGIN\` in one round trip was tried and was no faster (planned at each write).
 `;

@@ -55,7 +55,7 @@ process.stderr.write('row 9 (processes)…\n');
 results[9] = await writersRow();
 process.stderr.write('row 12 (propagation)…\n');
 results[12] = await propagationRow();
-process.stderr.write('row 13 (1,000 held GETs)…\n');
+process.stderr.write('row 13 (10,000 held GETs)…\n');
 results[13] = await longPollRow();
 process.stderr.write('rows 14–17 (PostgreSQL)…\n');
 Object.assign(results, await postgresRows());
