@@ -1,4 +1,5 @@
 import { headerValue, JSON_TYPE, etagOf, taggedVersions } from './headers.js';
+import type { Holds } from './holds.js';
 import { holdWhileUnchanged, preferredWait, type ChangeSource } from './wait.js';
 import type { PersonasRequest, PersonasResponse, PoolAccess } from './types.js';
 import { storedBytes, type PoolSnapshot } from '../pool/snapshot.js';
@@ -75,12 +76,13 @@ function tellsChanges(pool: PoolAccess): pool is PoolAccess & ChangeSource {
  * @param pool - The pool.
  * @param request - The request.
  * @param maxWait - The longest hold, in seconds; 0: never hold.
+ * @param holds - The handler's holds of the pool (shared with its JSON GETs).
  * @returns The answer.
  */
-export async function readBytes(pool: PoolAccess, request: PersonasRequest, maxWait: number): Promise<PersonasResponse> {
+export async function readBytes(pool: PoolAccess, request: PersonasRequest, maxWait: number, holds: () => Holds): Promise<PersonasResponse> {
   const response = answer(await pool.snapshot(), request);
   if (response.status !== 304 || maxWait === 0 || !tellsChanges(pool)) return response;
   const seconds = preferredWait(request.headers, maxWait);
   if (seconds === 0) return response;
-  return holdWhileUnchanged(pool, seconds, request.signal, (snapshot) => answer(snapshot, request));
+  return holdWhileUnchanged(holds(), seconds, request.signal, (snapshot) => answer(snapshot, request));
 }

@@ -1,5 +1,5 @@
 import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './headers.js';
-import { holdsOf, type ChangeSource, type Respond } from './holds.js';
+import { Holds, type ChangeSource, type Respond } from './holds.js';
 import { preferredWait } from './wait.js';
 import type { PersonasRequest, PersonasResponse, PoolAccess } from './types.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
@@ -103,6 +103,8 @@ export class CoalescedGets {
   /** The ETag and body of each snapshot served, made once per snapshot object. */
   readonly #replies = new WeakMap<PoolSnapshot, Reply>();
   #current: TickSnapshot | undefined;
+  /** The GETs this handler holds (long polling), made at the first: one subscription to the pool, one timer. */
+  #holds: Holds | undefined;
   /** The answer to a snapshot, shared by every request of this handler (a held one keeps no closure). */
   readonly #respond: Respond<PersonasRequest, PersonasResponse> = (snapshot, request) => answer(snapshot, this.#replyOf(snapshot), request, this.#shape);
 
@@ -113,6 +115,11 @@ export class CoalescedGets {
   constructor(pool: PoolAccess, shape: Shape | undefined) {
     this.#pool = pool;
     this.#shape = shape;
+  }
+
+  /** The GETs this handler holds; its own, never shared with another handler. */
+  get holds(): Holds {
+    return (this.#holds ??= new Holds(this.#pool as ChangeSource));
   }
 
   /**
@@ -140,7 +147,7 @@ export class CoalescedGets {
           const response = this.#respond(taken, request);
           const seconds = holdFor(this.#pool, request, maxWait, response);
           if (seconds === 0) resolve(response);
-          else holdsOf(this.#pool as ChangeSource).enter(this.#respond, request, seconds, request.signal, resolve, failed);
+          else this.holds.enter(this.#respond, request, seconds, request.signal, resolve, failed);
         } catch (error) {
           failed(error);
         }

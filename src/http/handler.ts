@@ -163,7 +163,7 @@ function handle(options: PersonasHandlerOptions, gets: CoalescedGets, maxWait: n
     if (resource !== 'personas') return serveHistory(options, request, gets);
     if (method === 'GET' || method === 'HEAD') {
       requireViewer(request.user);
-      if (wantsBytes(request)) return readBytes(options.pool, request, maxWait).catch(onPersonas);
+      if (wantsBytes(request)) return readBytes(options.pool, request, maxWait, () => gets.holds).catch(onPersonas);
       const answer = gets.answer(request, maxWait, onPersonas);
       return answer instanceof Promise ? answer : Promise.resolve(answer);
     }

@@ -272,17 +272,3 @@ function applied<R extends Answer>(response: R, seconds: number): R {
   response.headers['preference-applied'] = `wait=${seconds}`;
   return response;
 }
-
-const byPool = new WeakMap<ChangeSource, Holds>();
-
-/**
- * The holds of a pool, shared by every handler of it.
- *
- * @param pool - The pool.
- * @returns Its holds.
- */
-export function holdsOf(pool: ChangeSource): Holds {
-  let holds = byPool.get(pool);
-  if (holds === undefined) byPool.set(pool, (holds = new Holds(pool)));
-  return holds;
-}

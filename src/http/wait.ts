@@ -1,7 +1,7 @@
 import { PersonaPoolError } from '../errors.js';
 import { headerValue, type RequestHeaders } from './headers.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
-import { holdsOf, type Answer, type ChangeSource } from './holds.js';
+import type { Answer, Holds } from './holds.js';
 
 /** The default cap of `Prefer: wait`, in seconds. */
 export const DEFAULT_MAX_WAIT_SECONDS = 30;
@@ -52,15 +52,15 @@ export function preferredWait(headers: RequestHeaders | undefined, maxWait: numb
 
 /**
  * Holds a request while its answer would be 304: until a new version of the pool answers otherwise,
- * `seconds` pass, `signal` aborts or the pool closes. The holds of a pool share one subscription
+ * `seconds` pass, `signal` aborts or the pool closes. The holds of a handler share one subscription
  * and one timer, which does not keep the process alive.
  *
- * @param pool - The pool.
+ * @param holds - The handler's holds of its pool.
  * @param seconds - The longest hold.
  * @param signal - The request's, if any: its abort ends the hold.
  * @param respond - The answer to a snapshot.
  * @returns The first answer that is not 304, or the 304 of the last version; with `Preference-Applied`.
  */
-export function holdWhileUnchanged<R extends Answer>(pool: ChangeSource, seconds: number, signal: AbortSignal | undefined, respond: (snapshot: PoolSnapshot) => R): Promise<R> {
-  return holdsOf(pool).hold(respond, undefined, seconds, signal);
+export function holdWhileUnchanged<R extends Answer>(holds: Holds, seconds: number, signal: AbortSignal | undefined, respond: (snapshot: PoolSnapshot) => R): Promise<R> {
+  return holds.hold(respond, undefined, seconds, signal);
 }

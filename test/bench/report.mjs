@@ -164,7 +164,7 @@ folder's \`fsync\`, rather than during it, made writes 1.3–2× slower.
 **Long-poll floor** (row 13): a server doing per request only what docs/http.md's host does (the
 request object, an \`AbortController\` for \`signal\`, an async handler awaiting one promise) holds 5.9 KiB
 per held request, 1.37× the bare server, before the library keeps anything. Ours keeps 0.4 KiB more
-(a hold object, the handler's promise, the abort listener; a pool's holds share one subscription and
+(a hold object, the handler's promise, the abort listener; a handler's holds share one subscription and
 one timer); before, 1.9 KiB more (1.80× in all).
 
 **PostgreSQL floors** (rows 14, 16): a hit is one prepared query on the pool's row; that query alone,
