@@ -32,8 +32,6 @@ export class RemotePoll {
   #held = false;
   /** The last answer with content (200, 204, 409) while the poll vouches for it. */
   #latest: Answer | undefined;
-  /** Whether the last answer arrived in this event-loop turn. */
-  #fresh = false;
   /** Raised by {@link RemotePoll.forget}: an answer to a poll sent before is not kept. */
   #epoch = 0;
 
@@ -107,16 +105,16 @@ export class RemotePoll {
   }
 
   /**
-   * The last answer with content the poll received, for a read to use instead of asking again: in
-   * watch mode (the pool accepts the watch's freshness), while the poll vouches; otherwise only in
-   * the event-loop turn it arrived (the read its hint starts), so that a read cannot miss a write
-   * that completed after the answer was sent.
+   * The last answer with content the poll received, for a read to use instead of asking again: only
+   * in watch mode (the pool accepts the watch's freshness), while the poll vouches. Outside watch
+   * mode every read asks the API: an answer kept even for one event-loop turn can be older than a
+   * write whose completion the caller saw in that same turn.
    *
    * @param watched - Whether the pool reads in watch mode.
    * @returns The answer, or undefined.
    */
   latest(watched: boolean): Answer | undefined {
-    return this.#healthy && (watched || this.#fresh) ? this.#latest : undefined;
+    return this.#healthy && watched ? this.#latest : undefined;
   }
 
   /** Drops the kept answer, and any answer to a poll already sent (the store writes: it may be older than the write). */
@@ -190,13 +188,9 @@ export class RemotePoll {
     return undefined;
   }
 
-  /** Keeps an answer, fresh for this event-loop turn. */
+  /** Keeps an answer, for the reads of a pool in watch mode. */
   #keep(answer: Answer): void {
     this.#latest = answer;
-    this.#fresh = true;
-    setImmediate(() => {
-      if (this.#latest === answer) this.#fresh = false;
-    }).unref();
   }
 
   #wakeReadyWaiters(): void {
