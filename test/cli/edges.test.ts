@@ -2,26 +2,16 @@
 // a pool that is no file, and the reasons it gives when it writes nothing.
 import fs from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { showPool } from '../../src/cli/commands.js';
 import { COMMAND_HELP, PROGRAM_HELP, usageOf } from '../../src/cli/help.js';
 import { outputFor } from '../../src/cli/io.js';
 import { memoryStore, PersonaPool } from '../../src/index.js';
 import { writeFailed } from '../../src/stores/file/write-errors.js';
-import { BAD_EMAIL, BIN, runBin, runMain, SAMPLE, sandbox, type Run, type Runner, type Sandbox } from '../helpers/cli.js';
+import { BAD_EMAIL, runBin, runMain, SAMPLE, sandboxEach, type Run, type Runner } from '../helpers/cli.js';
 import { persona, tempDir } from '../helpers/common.js';
 
-let box: Sandbox;
-
-beforeAll(() => {
-  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`);
-});
-beforeEach(() => {
-  box = sandbox();
-});
-afterEach(() => {
-  fs.rmSync(box.dir, { recursive: true, force: true });
-});
+const box = sandboxEach(true);
 
 /** A list whose version, as the pool writes it, starts with '-': generated lists are tried in turn. */
 async function dashList(): Promise<{ list: Record<string, unknown>[]; version: string }> {

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import lockfile from 'proper-lockfile';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { processIo } from '../../src/cli/io.js';
 import { describeWarnings } from '../../src/cli/report.js';
 import { inspectPersonas, PersonaPool } from '../../src/index.js';
-import { BAD_EMAIL, BIN, NO_NAME, runBin, runMain, SAMPLE, sandbox, type Run, type Runner, type Sandbox } from '../helpers/cli.js';
+import { BAD_EMAIL, BIN, NO_NAME, runBin, runMain, SAMPLE, sandboxEach, type Run, type Runner } from '../helpers/cli.js';
 import { AS_UNPRIVILEGED, persona } from '../helpers/common.js';
 
 const ANSI = /\u001b\[/;
@@ -18,17 +18,7 @@ const FEW = 'Warning: only 1 valid persona — the worker needs at least 2 to se
 const NO_NAME_REASONS = 'name is required; tone must be one of formal, direct, casual, technical, custom';
 const ACTIV_HOURS = 'unknown field "activ_hours" is ignored; did you mean "active_hours"?';
 
-let box: Sandbox;
-
-beforeAll(() => {
-  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`);
-});
-beforeEach(() => {
-  box = sandbox();
-});
-afterEach(() => {
-  fs.rmSync(box.dir, { recursive: true, force: true });
-});
+const box = sandboxEach(true);
 
 async function namesIn(path: string): Promise<string[]> {
   return (await new PersonaPool({ path }).load()).map((entry) => entry.name);

@@ -4,19 +4,13 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { PersonaPool } from '../../src/index.js';
-import { BAD_EMAIL, BIN, runBin, runMain, SAMPLE, sandbox, type Run, type Runner, type Sandbox } from '../helpers/cli.js';
+import { BAD_EMAIL, BIN, runBin, runMain, SAMPLE, sandboxEach, type Run, type Runner } from '../helpers/cli.js';
 import { persona } from '../helpers/common.js';
 
-let box: Sandbox;
-beforeEach(() => {
-  box = sandbox();
-});
-afterEach(() => {
-  fs.rmSync(box.dir, { recursive: true, force: true });
-});
+const box = sandboxEach();
 
 /** Runs the built bin with `input` piped to its standard input. */
 function piped(args: readonly string[], input: string | Buffer): Promise<Run> {

@@ -1,11 +1,10 @@
 // `persona-pool import` validates the file to report on it, and PersonaPool.replace validates what it
 // writes: no hidden channel carries the first validation to the second (issue 22). A counter around
 // inspectPersonas proves how often each runs.
-import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as Parse from '../../src/persona/parse.js';
 import { PersonaPool } from '../../src/index.js';
-import { BAD_EMAIL, runMain, SAMPLE, sandbox, type Sandbox } from '../helpers/cli.js';
+import { BAD_EMAIL, runMain, SAMPLE, sandboxEach } from '../helpers/cli.js';
 import { persona } from '../helpers/common.js';
 
 const validated = vi.hoisted(() => ({ calls: 0, entries: 0 }));
@@ -21,15 +20,11 @@ vi.mock('../../src/persona/parse.js', async (importOriginal) => {
   return { ...real, inspectPersonas };
 });
 
-let box: Sandbox;
+const box = sandboxEach();
 
 beforeEach(() => {
-  box = sandbox();
   validated.calls = 0;
   validated.entries = 0;
-});
-afterEach(() => {
-  fs.rmSync(box.dir, { recursive: true, force: true });
 });
 
 describe('import', () => {

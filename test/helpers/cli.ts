@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SpawnOptions } from 'node:child_process';
+import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runNode, tempDir } from './common.js';
 
@@ -72,6 +73,43 @@ export function sandbox(): Sandbox {
     return join(dir, name);
   };
   return { dir, pool, env, file };
+}
+
+/**
+ * A fresh {@link sandbox} for each test of a file, removed after it. The object returned stays the
+ * same; its fields are those of the current test's sandbox.
+ *
+ * @param needsBin - Fail the file at once, with what to do, when the built CLI is missing.
+ * @returns The current sandbox.
+ */
+export function sandboxEach(needsBin = false): Sandbox {
+  let current: Sandbox | undefined;
+  const now = (): Sandbox => {
+    if (current === undefined) throw new Error('a sandbox exists only inside a test');
+    return current;
+  };
+  beforeAll(() => {
+    if (needsBin && !fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run \`npm run build\` first`);
+  });
+  beforeEach(() => {
+    current = sandbox();
+  });
+  afterEach(() => {
+    fs.rmSync(now().dir, { recursive: true, force: true });
+    current = undefined;
+  });
+  return {
+    get dir() {
+      return now().dir;
+    },
+    get pool() {
+      return now().pool;
+    },
+    get env() {
+      return now().env;
+    },
+    file: (name, content) => now().file(name, content),
+  };
 }
 
 /** What one run of the CLI did. */

@@ -104,12 +104,20 @@ export async function debugLines(namespaces: string, run: () => Promise<void> | 
   return lines;
 }
 
-/** Pools made in a test file, closed after each test (with every mock restored): returns `track(pool)`. */
-export function closedAfterEach(): (pool: PersonaPool) => PersonaPool {
-  const pools: PersonaPool[] = [];
+/** Something a test opens and must close: a pool, a store, a server. */
+interface Closable {
+  close(): Promise<unknown>;
+}
+
+/**
+ * What a test file opens, closed after each test, the last opened first (a pool before its store,
+ * a store before its server), with every mock restored: returns `track(item)`.
+ */
+export function closedAfterEach(): <T extends Closable>(item: T) => T {
+  const opened: Closable[] = [];
   afterEach(async () => {
     vi.restoreAllMocks();
-    await Promise.all(pools.splice(0).map((pool) => pool.close()));
+    for (const item of opened.splice(0).reverse()) await item.close();
   });
-  return (pool) => (pools.push(pool), pool);
+  return (item) => (opened.push(item), item);
 }

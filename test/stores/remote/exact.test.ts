@@ -3,20 +3,13 @@
 // problem; and a change costs a watching worker one request (the long poll's answer feeds its read).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PersonaPool, type PoolSnapshot } from '../../../src/index.js';
 import { remoteStore } from '../../../src/stores/remote/index.js';
-import { persona, tempDir, waitFor } from '../../helpers/common.js';
+import { closedAfterEach, persona, tempDir, waitFor } from '../../helpers/common.js';
 import { serveApi, type TestApi } from './api.js';
 
-const opened: { close(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  for (const item of opened.splice(0).reverse()) await item.close();
-});
-function track<T extends { close(): Promise<unknown> }>(item: T): T {
-  opened.push(item);
-  return item;
-}
+const track = closedAfterEach();
 
 const what = (snapshot: PoolSnapshot): unknown => ({ version: snapshot.version, personas: snapshot.personas, problem: snapshot.problem?.code ?? null });
 

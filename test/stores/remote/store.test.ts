@@ -3,21 +3,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PersonaPool } from '../../../src/index.js';
 import { remoteStore } from '../../../src/stores/remote/index.js';
 import { WRITE_RETRIES } from '../../../src/stores/remote/store.js';
-import { failure, persona, tempDir, waitFor } from '../../helpers/common.js';
+import { closedAfterEach, failure, persona, tempDir, waitFor } from '../../helpers/common.js';
 import { serveApi, type TestApi } from './api.js';
 
-const opened: { close(): Promise<unknown> }[] = [];
-afterEach(async () => {
-  for (const item of opened.splice(0).reverse()) await item.close();
-});
-function track<T extends { close(): Promise<unknown> }>(item: T): T {
-  opened.push(item);
-  return item;
-}
+const track = closedAfterEach();
 
 async function api(file = join(tempDir(), 'personas.json')): Promise<{ file: string; server: TestApi }> {
   return { file, server: track(await serveApi(new PersonaPool({ path: file }))) };
