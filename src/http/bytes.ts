@@ -1,6 +1,6 @@
 import { headerValue, JSON_TYPE, etagOf, taggedVersions } from './headers.js';
 import type { Holds } from './holds.js';
-import { holdWhileUnchanged, preferredWait, type ChangeSource } from './wait.js';
+import { holdFor, holdWhileUnchanged } from './wait.js';
 import type { PersonasRequest, PersonasResponse, PoolAccess } from './types.js';
 import { storedBytes, type PoolSnapshot } from '../pool/snapshot.js';
 import { serialize } from '../pool/validate.js';
@@ -65,10 +65,6 @@ function answer(snapshot: PoolSnapshot, request: PersonasRequest): PersonasRespo
   return { status: 200, headers, body: request.method === 'HEAD' ? null : bytes };
 }
 
-function tellsChanges(pool: PoolAccess): pool is PoolAccess & ChangeSource {
-  return typeof pool.changes === 'function';
-}
-
 /**
  * Answers a GET or HEAD that asks for the stored bytes (`Accept: application/octet-stream`), the role
  * already checked: the same ETag, conditional request and long poll (`Prefer: wait=N`) as the JSON list.
@@ -81,8 +77,7 @@ function tellsChanges(pool: PoolAccess): pool is PoolAccess & ChangeSource {
  */
 export async function readBytes(pool: PoolAccess, request: PersonasRequest, maxWait: number, holds: () => Holds): Promise<PersonasResponse> {
   const response = answer(await pool.snapshot(), request);
-  if (response.status !== 304 || maxWait === 0 || !tellsChanges(pool)) return response;
-  const seconds = preferredWait(request.headers, maxWait);
+  const seconds = holdFor(pool, request, maxWait, response);
   if (seconds === 0) return response;
   return holdWhileUnchanged(holds(), seconds, request.signal, (snapshot) => answer(snapshot, request));
 }

@@ -1,6 +1,6 @@
 import { etagOf, headerValue, JSON_TYPE, taggedVersions, type RequestHeaders } from './headers.js';
 import { Holds, type ChangeSource, type Respond } from './holds.js';
-import { preferredWait } from './wait.js';
+import { holdFor } from './wait.js';
 import type { PersonasRequest, PersonasResponse, PoolAccess } from './types.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
 
@@ -68,17 +68,6 @@ function answer(snapshot: PoolSnapshot, reply: Reply, request: PersonasRequest, 
   }
   const body = request.method === 'HEAD' ? null : listBody(snapshot, reply, shape);
   return { status: 200, headers: { 'content-type': JSON_TYPE, etag, 'cache-control': NO_CACHE }, body };
-}
-
-/** The seconds to hold a 304 for, when the request asks with `Prefer: wait=N`, the handler allows it and the pool can tell of its changes; else 0. */
-function holdFor(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse): number {
-  if (response.status !== 304 || maxWait === 0 || !tellsChanges(pool)) return 0;
-  return preferredWait(request.headers, maxWait);
-}
-
-/** Whether the pool can tell of its changes: a host may pass an object with `snapshot` and `replace` only. */
-function tellsChanges(pool: PoolAccess): pool is PoolAccess & ChangeSource {
-  return typeof pool.changes === 'function';
 }
 
 /** A reply made for a snapshot, without a lookup: the same snapshot object comes back while the pool is unchanged. */

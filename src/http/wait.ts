@@ -1,7 +1,8 @@
 import { PersonaPoolError } from '../errors.js';
 import { headerValue, type RequestHeaders } from './headers.js';
 import type { PoolSnapshot } from '../pool/snapshot.js';
-import type { Answer, Holds } from './holds.js';
+import type { Answer, ChangeSource, Holds } from './holds.js';
+import type { PersonasRequest, PersonasResponse, PoolAccess } from './types.js';
 
 /** The default cap of `Prefer: wait`, in seconds. */
 export const DEFAULT_MAX_WAIT_SECONDS = 30;
@@ -63,4 +64,20 @@ export function preferredWait(headers: RequestHeaders | undefined, maxWait: numb
  */
 export function holdWhileUnchanged<R extends Answer>(holds: Holds, seconds: number, signal: AbortSignal | undefined, respond: (snapshot: PoolSnapshot) => R): Promise<R> {
   return holds.hold(respond, undefined, seconds, signal);
+}
+
+/**
+ * How long to hold a GET's answer: the seconds of its `Prefer: wait=N` when the answer is a 304, the
+ * handler allows holding (`maxWait` > 0) and the pool can tell of its changes (a host may pass an
+ * object with `snapshot` and `replace` only); else 0, answer at once.
+ *
+ * @param pool - The pool.
+ * @param request - The request.
+ * @param maxWait - The handler's longest hold, in seconds.
+ * @param response - The answer as it stands.
+ * @returns The seconds to hold it; 0 for none.
+ */
+export function holdFor(pool: PoolAccess, request: PersonasRequest, maxWait: number, response: PersonasResponse): number {
+  if (response.status !== 304 || maxWait === 0 || typeof (pool as Partial<ChangeSource>).changes !== 'function') return 0;
+  return preferredWait(request.headers, maxWait);
 }
